@@ -1,0 +1,122 @@
+//! Prefixed string ids (`ch_…`, `conv_…`, `msg_…`, `visitor_…`) as newtypes, so
+//! one kind of id can never be passed where another is expected. An id parsed
+//! from input must carry its prefix and only `[A-Za-z0-9_]` after it.
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/// Random base62 text of `len` characters (~5.95 bits each).
+pub fn random_token(len: usize) -> String {
+    let mut rng = rand::thread_rng();
+    (0..len).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+}
+
+macro_rules! prefixed_id {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+        #[serde(try_from = "String", into = "String")]
+        #[ts(type = "string")]
+        #[schema(value_type = String)]
+        pub struct $name(String);
+
+        impl $name {
+            pub const PREFIX: &'static str = $prefix;
+
+            /// A new random id.
+            pub fn generate() -> Self {
+                Self(format!("{}{}", $prefix, random_token(20)))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// Wraps a value read back from storage, which only ever holds ids
+            /// this type produced or validated.
+            pub fn from_trusted(value: String) -> Self {
+                Self(value)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = crate::ValidationError;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                let rest = value.strip_prefix($prefix).unwrap_or("");
+                if rest.is_empty() || rest.len() > 64 || !rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                    return Err(crate::ValidationError::new(
+                        stringify!($name),
+                        format!("must look like {}…", $prefix),
+                    ));
+                }
+                Ok(Self(value))
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = crate::ValidationError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::try_from(s.to_owned())
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+prefixed_id!(/// An account: the tenant every other row belongs to.
+    AccountId, "acc_");
+prefixed_id!(/// A channel (type webchat).
+    ChannelId, "ch_");
+prefixed_id!(/// A website visitor.
+    VisitorId, "visitor_");
+prefixed_id!(/// A conversation between a visitor and the business.
+    ConversationId, "conv_");
+prefixed_id!(/// A message of a conversation.
+    MessageId, "msg_");
+prefixed_id!(/// A dashboard user (admin or agent).
+    AgentId, "agent_");
+prefixed_id!(/// An API key (the id, not the secret).
+    ApiKeyId, "key_");
+prefixed_id!(/// A webhook endpoint.
+    WebhookId, "wh_");
+prefixed_id!(/// One webhook delivery (an event for an endpoint).
+    DeliveryId, "dlv_");
+prefixed_id!(/// An uploaded file.
+    FileId, "file_");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_ids_parse_back() {
+        let id = ChannelId::generate();
+        assert!(id.as_str().starts_with("ch_"));
+        assert_eq!(id.as_str().parse::<ChannelId>().unwrap(), id);
+    }
+
+    #[test]
+    fn wrong_prefix_or_characters_are_refused() {
+        assert!("conv_abc".parse::<ChannelId>().is_err());
+        assert!("ch_".parse::<ChannelId>().is_err());
+        assert!("ch_<script>".parse::<ChannelId>().is_err());
+        assert!(format!("ch_{}", "a".repeat(65)).parse::<ChannelId>().is_err());
+        assert!("ch_webchat_123".parse::<ChannelId>().is_ok());
+        assert!(serde_json::from_str::<VisitorId>("\"visitor_abc123\"").is_ok());
+        assert!(serde_json::from_str::<VisitorId>("\"msg_abc123\"").is_err());
+    }
+}

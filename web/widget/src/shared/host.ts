@@ -1,0 +1,46 @@
+// The contract between the loader (linktor.js, on every page) and the chat panel
+// (linktor-panel.js, loaded on first open or when idle): what the loader hands the panel,
+// and what the panel lets the loader drive. Types only: no bytes in either bundle.
+
+import type { ChannelConfig, Message, UserInfo } from '../protocol';
+import type { Settings } from './options';
+import type { WidgetStorage } from './storage';
+
+export interface PanelHost {
+  /** The `.linktor-widget` root; the panel puts its own element in it. */
+  root: HTMLElement;
+  /** The launcher button, where focus goes back when the panel closes (null when hidden). */
+  launcher(): HTMLElement | null;
+  settings: Settings;
+  config: ChannelConfig | null;
+  /** The origin that served linktor.js, where every request goes. */
+  apiBase: string;
+  storage: WidgetStorage;
+  /** The user as known now: init's `user` with every `updateUser` applied. */
+  user(): { user?: UserInfo; userHash?: string };
+  /** The proactive messages shown on this page so far, to show in the conversation. */
+  proactive: string[];
+  isOpen(): boolean;
+  /** The panel asks to close (Escape, close button): the loader closes and calls onClose. */
+  requestClose(): void;
+  setUnread(count: number): void;
+  /** A new message was stored (either side): the loader calls the page's onMessage. */
+  messageStored(message: Message): void;
+  report(message: string): void;
+}
+
+export interface PanelApi {
+  setOpen(open: boolean): void;
+  sendMessage(text: string): void;
+  updateUser(user: UserInfo): void;
+  showProactive(text: string): void;
+  reset(): void;
+  destroy(): void;
+}
+
+/** What linktor-panel.js hands the loader through the `linktor:panel` event on its script element. */
+export interface PanelModule {
+  mount(host: PanelHost): PanelApi;
+}
+
+export const PANEL_EVENT = 'linktor:panel';

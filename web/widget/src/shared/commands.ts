@@ -4,45 +4,28 @@
 
 export type Command = { name: string; args: unknown[] };
 
-export class CommandQueue {
-  private waiting: Command[] = [];
-  private running = false;
-  private chain: Promise<unknown> = Promise.resolve();
+export function commandQueue(run: (c: Command) => unknown, report: (error: unknown) => void) {
+  /** Commands waiting for the widget to be ready; null once it is. */
+  let waiting: Command[] | null = [];
+  let chain: Promise<unknown> = Promise.resolve();
   /** Bumped by stop(): commands chained before a destroy are skipped, not run late. */
-  private generation = 0;
-
-  constructor(
-    private run: (c: Command) => unknown,
-    private report: (error: unknown) => void,
-  ) {}
-
-  push(c: Command) {
-    if (this.running) this.enqueue(c);
-    else this.waiting.push(c);
-  }
-
-  /** The widget is ready: waiting commands run, in order, and later ones follow them. */
-  start() {
-    this.running = true;
-    const w = this.waiting;
-    this.waiting = [];
-    w.forEach((c) => this.enqueue(c));
-  }
-
-  /** destroy: drop what waits; the next init starts a fresh queue. */
-  stop() {
-    this.running = false;
-    this.waiting = [];
-    this.generation++;
-  }
-
-  /** Resolves once everything queued so far has run (for tests and for ordering). */
-  idle(): Promise<unknown> {
-    return this.chain;
-  }
-
-  private enqueue(c: Command) {
-    const gen = this.generation;
-    this.chain = this.chain.then(() => (gen === this.generation ? this.run(c) : undefined)).catch(this.report);
-  }
+  let generation = 0;
+  const enqueue = (c: Command) => {
+    const g = generation;
+    chain = chain.then(() => g === generation && run(c)).catch(report);
+  };
+  return {
+    push: (c: Command) => (waiting ? waiting.push(c) : enqueue(c)),
+    /** The widget is ready: waiting commands run, in order, and later ones follow them. */
+    start() {
+      const w = waiting ?? [];
+      waiting = null;
+      w.forEach(enqueue);
+    },
+    /** destroy: drop what waits; the next init starts afresh. */
+    stop() {
+      waiting = [];
+      generation++;
+    },
+  };
 }

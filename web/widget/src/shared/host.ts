@@ -3,7 +3,8 @@
 // and what the panel lets the loader drive. Types only: no bytes in either bundle.
 
 import type { ChannelConfig, Message, UserInfo } from '../protocol';
-import type { Settings } from './options';
+import type { InitOptions } from './options';
+import type { Settings } from './settings';
 import type { WidgetStorage } from './storage';
 
 export interface PanelHost {
@@ -11,11 +12,11 @@ export interface PanelHost {
   root: HTMLElement;
   /** The launcher button, where focus goes back when the panel closes (null when hidden). */
   launcher(): HTMLElement | null;
-  settings: Settings;
+  /** init's options, checked; the panel resolves them over `config` (shared/settings.ts). */
+  options: InitOptions;
   config: ChannelConfig | null;
   /** The origin that served linktor.js, where every request goes. */
   apiBase: string;
-  storage: WidgetStorage;
   /** The user as known now: init's `user` with every `updateUser` applied. */
   user(): { user?: UserInfo; userHash?: string };
   /** The proactive messages shown on this page so far, to show in the conversation. */
@@ -29,6 +30,12 @@ export interface PanelHost {
   report(message: string): void;
 }
 
+/** The host as the panel's parts see it, with the resolved settings. */
+export interface PanelContext extends PanelHost {
+  settings: Settings;
+  storage: WidgetStorage;
+}
+
 export interface PanelApi {
   setOpen(open: boolean): void;
   sendMessage(text: string): void;
@@ -40,7 +47,7 @@ export interface PanelApi {
 
 /** What linktor-panel.js hands the loader through the `linktor:panel` event on its script element. */
 export interface PanelModule {
-  mount(host: PanelHost): PanelApi;
+  mount(host: PanelHost): Promise<PanelApi>;
 }
 
 export const PANEL_EVENT = 'linktor:panel';

@@ -4,9 +4,9 @@
 import type { Table } from './language';
 
 export const launcherStrings: Table = {
-  en: { openChat: 'Open chat', closeChat: 'Close chat', unreadMessages: '{n} unread messages', dismiss: 'Dismiss', newMessage: 'New message' },
-  es: { openChat: 'Abrir chat', closeChat: 'Cerrar chat', unreadMessages: '{n} mensajes sin leer', dismiss: 'Descartar', newMessage: 'Nuevo mensaje' },
-  pt: { openChat: 'Abrir chat', closeChat: 'Fechar chat', unreadMessages: '{n} mensagens não lidas', dismiss: 'Dispensar', newMessage: 'Nova mensagem' },
-  fr: { openChat: 'Ouvrir le chat', closeChat: 'Fermer le chat', unreadMessages: '{n} messages non lus', dismiss: 'Ignorer', newMessage: 'Nouveau message' },
-  de: { openChat: 'Chat öffnen', closeChat: 'Chat schließen', unreadMessages: '{n} ungelesene Nachrichten', dismiss: 'Schließen', newMessage: 'Neue Nachricht' },
+  en: { openChat: 'Open chat', closeChat: 'Close chat', unreadMessages: '{n} unread messages', dismiss: 'Dismiss' },
+  es: { openChat: 'Abrir chat', closeChat: 'Cerrar chat', unreadMessages: '{n} mensajes sin leer', dismiss: 'Descartar' },
+  pt: { openChat: 'Abrir chat', closeChat: 'Fechar chat', unreadMessages: '{n} mensagens não lidas', dismiss: 'Dispensar' },
+  fr: { openChat: 'Ouvrir le chat', closeChat: 'Fermer le chat', unreadMessages: '{n} messages non lus', dismiss: 'Ignorer' },
+  de: { openChat: 'Chat öffnen', closeChat: 'Chat schließen', unreadMessages: '{n} ungelesene Nachrichten', dismiss: 'Schließen' },
 };

@@ -11,8 +11,6 @@ export interface WidgetStorage {
   readonly consented: boolean;
   /** The visitor agreed: what was kept in memory is written out, and later writes go through. */
   grantConsent(): void;
-  /** Forget everything of this channel in this browser. */
-  clear(): void;
 }
 
 type Backend = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;
@@ -50,20 +48,37 @@ export function createStorage(
       if (opts.cookieConsent) write('consent', 'yes');
       memory.forEach((v, k) => write(k, v));
     },
-    clear() {
-      memory.clear();
-      for (const b of [backends.local, backends.session]) {
-        safely(() => {
-          const keys: string[] = [];
-          for (let i = 0; b && i < b.length; i++) {
-            const k = b.key(i);
-            if (k?.startsWith(prefix) && k !== prefix + 'consent') keys.push(k);
-          }
-          keys.forEach((k) => b!.removeItem(k));
-        });
-      }
-    },
   };
+}
+
+/**
+ * The loader's view of the same storage: reads, and writes once consent is given (no memory
+ * before it, so a proactive rule shown before consent may show again on a later page).
+ */
+export function peekStorage(channelId: string, opts: { persist: boolean; cookieConsent: boolean }) {
+  const prefix = `linktor:${channelId}:`;
+  const b = safely(() => (opts.persist ? localStorage : sessionStorage));
+  const get = (k: string) => safely(() => b!.getItem(prefix + k)) ?? null;
+  const consented = () => !opts.cookieConsent || get('consent') === 'yes';
+  return {
+    get: (k: string) => (consented() ? get(k) : null),
+    set: (k: string, v: string) => consented() && safely(() => b!.setItem(prefix + k, v)),
+  };
+}
+
+/** Forgets everything of a channel in this browser but the consent (reset: a new visitor). */
+export function clearStorage(channelId: string, backends = browserBackends()) {
+  const prefix = `linktor:${channelId}:`;
+  for (const b of [backends.local, backends.session]) {
+    safely(() => {
+      const keys: string[] = [];
+      for (let i = 0; b && i < b.length; i++) {
+        const k = b.key(i);
+        if (k?.startsWith(prefix) && k !== prefix + 'consent') keys.push(k);
+      }
+      keys.forEach((k) => b!.removeItem(k));
+    });
+  }
 }
 
 /** Storage access throws in sandboxed frames and some privacy modes; the widget then forgets. */

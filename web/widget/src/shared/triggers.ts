@@ -2,7 +2,7 @@
 // `percentage`) and `exit_intent`, each followed by its `delay`. A rule fires at most once per
 // page load; with `onlyOnce` it never fires again in this browser (the `seen` set is stored).
 
-import type { ProactiveRule } from '../protocol';
+import type { ProactiveRule } from './options';
 
 export interface TriggerEnv {
   win: Pick<Window, 'addEventListener' | 'removeEventListener' | 'scrollY' | 'innerHeight'> & { location: { pathname: string } };
@@ -19,7 +19,7 @@ export interface SeenRules {
 /** A short stable key for a rule, so `onlyOnce` survives reordering the rules. */
 export function ruleKey(r: ProactiveRule): string {
   let h = 5381;
-  for (const ch of `${r.trigger}|${r.page ?? ''}|${r.percentage ?? ''}|${r.message}`) h = ((h * 33) ^ ch.charCodeAt(0)) >>> 0;
+  for (const ch of r.trigger + r.message) h = ((h * 33) ^ ch.charCodeAt(0)) >>> 0;
   return h.toString(36);
 }
 
@@ -60,7 +60,7 @@ export function watchTriggers(rules: ProactiveRule[], env: TriggerEnv, seen: See
         fire(r);
       }
     };
-    target.addEventListener(type, handler, { passive: true });
+    target.addEventListener(type, handler);
     stops.push(() => target.removeEventListener(type, handler));
   };
 

@@ -11,11 +11,14 @@ export function linkify(text: string): Segment[] {
   let last = 0;
   for (const m of text.matchAll(LINK)) {
     // Punctuation that ends a sentence is not part of the link.
-    let url = m[0];
-    let trail = /[.,;:!?'")\]]+$/.exec(url)?.[0] ?? '';
-    // Keep a closing parenthesis that closes one inside the URL (Wikipedia-style links).
-    if (trail.startsWith(')') && (url.match(/\(/g)?.length ?? 0) >= (url.match(/\)/g)?.length ?? 0)) trail = trail.slice(1);
-    url = url.slice(0, url.length - trail.length);
+    let trail = /[.,;:!?'")\]]+$/.exec(m[0])?.[0] ?? '';
+    let url = m[0].slice(0, m[0].length - trail.length);
+    // Keep closing parentheses that close one inside the URL (Wikipedia-style links).
+    const count = (c: string) => url.split(c).length - 1;
+    while (trail[0] === ')' && count('(') > count(')')) {
+      url += ')';
+      trail = trail.slice(1);
+    }
     const start = m.index!;
     if (start > last) out.push({ text: text.slice(last, start) });
     out.push({ text: url, href: url.startsWith('www.') ? `https://${url}` : url });

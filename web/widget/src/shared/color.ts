@@ -33,11 +33,11 @@ export function contrast(a: Rgb, b: Rgb): number {
   return (x + 0.05) / (y + 0.05);
 }
 
-export const darken = (c: Rgb, t: number) => c.map((x) => x * (1 - t)) as Rgb;
+export const darken = (c: Rgb, t: number) => c.map((x) => Math.round(x * (1 - t))) as Rgb;
 const WHITE: Rgb = [255, 255, 255];
 
-/** The text colour on `p`: white when it reaches AA on it, else near-black (which then always does). */
-export const onColor = (p: Rgb) => (contrast(p, WHITE) >= 4.5 ? '#fff' : '#111');
+/** The text colour on `p`: white when it reaches AA on it, else black (which then always does: at worst 4.58:1). */
+export const onColor = (p: Rgb) => (contrast(p, WHITE) >= 4.5 ? '#fff' : '#000');
 
 /** `p` darkened until it reads as text on a white background. */
 export function asText(p: Rgb): string {

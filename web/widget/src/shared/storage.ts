@@ -67,7 +67,7 @@ export function peekStorage(channelId: string, opts: { persist: boolean; cookieC
 }
 
 /** Forgets everything of a channel in this browser but the consent (reset: a new visitor). */
-export function clearStorage(channelId: string, backends = browserBackends()) {
+export function clearStorage(channelId: string, backends: { local?: Backend | null; session?: Backend | null } = browserBackends()) {
   const prefix = `linktor:${channelId}:`;
   for (const b of [backends.local, backends.session]) {
     safely(() => {

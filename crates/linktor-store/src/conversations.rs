@@ -1,0 +1,492 @@
+//! Conversations and their messages. A message's `seq` comes from its
+//! conversation's `last_seq`, bumped in the same transaction as the insert, so
+//! seqs only grow; a client-made id is unique per conversation, so a resend
+//! returns the stored message instead of a second one. Webhook deliveries for
+//! a change are written in the same transaction (the outbox): stored means
+//! announced, even if the process dies right after.
+
+use linktor_core::{
+    api::Conversation, webhook::WebhookEvent, AccountId, AgentId, ChannelId, Content, ConversationId,
+    ConversationStatus, Direction, Message, MessageId, MessageStatus, Sender, SenderType, VisitorId,
+};
+use sqlx::{any::AnyRow, Any, Row, Transaction};
+use std::collections::BTreeMap;
+
+use crate::{json_col, now_ms, to_json, to_time, webhooks::EndpointCache, Result, Store, StoreError};
+
+/// A message to append. `events` builds the webhook events of the stored
+/// message (it needs the id and time the store gives it).
+pub struct NewMessage {
+    pub account: AccountId,
+    pub conversation: ConversationId,
+    pub direction: Direction,
+    pub sender: Sender,
+    pub content: Content,
+    pub client_id: Option<String>,
+    pub reply_to: Option<MessageId>,
+    pub events: Option<Box<dyn Fn(&Message) -> Vec<WebhookEvent> + Send + Sync>>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ConversationFilter {
+    pub status: Option<ConversationStatus>,
+    pub assignee: Option<AgentId>,
+    pub unassigned: bool,
+    pub channel: Option<ChannelId>,
+    pub visitor: Option<VisitorId>,
+    /// Matches visitor name, email or message text, case-insensitively.
+    pub search: Option<String>,
+    /// Only conversations whose last activity is older than this (paging).
+    pub before_ms: Option<i64>,
+    pub limit: i64,
+}
+
+/// What a read or delivery receipt changed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReceiptUpdate {
+    /// The new watermark (unchanged when nothing new was covered).
+    pub seq: i64,
+    /// Messages newly marked.
+    pub messages: Vec<MessageId>,
+}
+
+fn conversation_from_row(row: &AnyRow) -> Result<Conversation> {
+    let status: String = row.try_get("status")?;
+    Ok(Conversation {
+        id: ConversationId::from_trusted(row.try_get("id")?),
+        channel_id: ChannelId::from_trusted(row.try_get("channel_id")?),
+        visitor_id: VisitorId::from_trusted(row.try_get("visitor_id")?),
+        status: if status == "resolved" { ConversationStatus::Resolved } else { ConversationStatus::Open },
+        assignee_id: row.try_get::<Option<String>, _>("assignee_id")?.map(AgentId::from_trusted),
+        last_seq: row.try_get("last_seq")?,
+        pre_chat: json_col(row, "pre_chat")?,
+        created_at: to_time(row.try_get("created_at")?),
+        last_activity_at: to_time(row.try_get("last_activity_at")?),
+    })
+}
+
+fn sender_type_str(t: SenderType) -> &'static str {
+    match t {
+        SenderType::Visitor => "visitor",
+        SenderType::Agent => "agent",
+        SenderType::Api => "api",
+        SenderType::System => "system",
+    }
+}
+
+fn message_from_row(row: &AnyRow) -> Result<Message> {
+    let direction: String = row.try_get("direction")?;
+    let sender_type: String = row.try_get("sender_type")?;
+    let delivered: Option<i64> = row.try_get("delivered_at")?;
+    let read: Option<i64> = row.try_get("read_at")?;
+    Ok(Message {
+        id: MessageId::from_trusted(row.try_get("id")?),
+        conversation_id: ConversationId::from_trusted(row.try_get("conversation_id")?),
+        seq: row.try_get("seq")?,
+        direction: if direction == "inbound" { Direction::Inbound } else { Direction::Outbound },
+        sender: Sender {
+            sender_type: match sender_type.as_str() {
+                "visitor" => SenderType::Visitor,
+                "agent" => SenderType::Agent,
+                "api" => SenderType::Api,
+                _ => SenderType::System,
+            },
+            id: row.try_get("sender_id")?,
+            name: row.try_get("sender_name")?,
+            avatar: None,
+        },
+        content: json_col(row, "content")?,
+        status: match (delivered, read) {
+            (_, Some(_)) => MessageStatus::Read,
+            (Some(_), None) => MessageStatus::Delivered,
+            _ => MessageStatus::Sent,
+        },
+        client_id: row.try_get("client_id")?,
+        reply_to: row.try_get::<Option<String>, _>("reply_to")?.map(MessageId::from_trusted),
+        created_at: to_time(row.try_get("created_at")?),
+    })
+}
+
+impl Store {
+    /// Opens a conversation and queues its webhook events in one transaction.
+    pub async fn create_conversation(
+        &self,
+        account: &AccountId,
+        channel: &ChannelId,
+        visitor: &VisitorId,
+        pre_chat: &BTreeMap<String, String>,
+        events: impl FnOnce(&Conversation) -> Vec<WebhookEvent>,
+    ) -> Result<Conversation> {
+        let id = ConversationId::generate();
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO conversations (id, account_id, channel_id, visitor_id, status, pre_chat, created_at, last_activity_at)
+             VALUES ($1, $2, $3, $4, 'open', $5, $6, $6)",
+        )
+        .bind(id.as_str())
+        .bind(account.as_str())
+        .bind(channel.as_str())
+        .bind(visitor.as_str())
+        .bind(to_json(pre_chat))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let conversation = conversation_in(&mut tx, account, &id).await?;
+        let mut cache = EndpointCache::default();
+        self.enqueue_events(&mut tx, &mut cache, account, events(&conversation)).await?;
+        tx.commit().await?;
+        Ok(conversation)
+    }
+
+    pub async fn conversation(&self, account: &AccountId, id: &ConversationId) -> Result<Conversation> {
+        let mut conn = self.pool.acquire().await?;
+        let row = sqlx::query("SELECT * FROM conversations WHERE id = $1 AND account_id = $2")
+            .bind(id.as_str())
+            .bind(account.as_str())
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        conversation_from_row(&row)
+    }
+
+    /// The visitor's open conversation, else its most recent one.
+    pub async fn current_conversation(&self, account: &AccountId, visitor: &VisitorId) -> Result<Option<Conversation>> {
+        let row = sqlx::query(
+            "SELECT * FROM conversations WHERE visitor_id = $1 AND account_id = $2
+             ORDER BY CASE WHEN status = 'open' THEN 0 ELSE 1 END, last_activity_at DESC, id LIMIT 1",
+        )
+        .bind(visitor.as_str())
+        .bind(account.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(conversation_from_row).transpose()
+    }
+
+    pub async fn list_conversations(&self, account: &AccountId, filter: &ConversationFilter) -> Result<Vec<Conversation>> {
+        let mut sql = String::from("SELECT c.* FROM conversations c JOIN visitors v ON v.id = c.visitor_id WHERE c.account_id = $1 AND c.last_activity_at < $2");
+        // Placeholders $1 and $2 are the account and the paging bound; filters follow.
+        let mut binds: Vec<String> = Vec::new();
+        let mut next = |value: String| {
+            binds.push(value);
+            format!("${}", binds.len() + 2)
+        };
+        if let Some(status) = filter.status {
+            sql.push_str(&format!(" AND c.status = {}", next(status.as_str().to_owned())));
+        }
+        if let Some(a) = &filter.assignee {
+            sql.push_str(&format!(" AND c.assignee_id = {}", next(a.to_string())));
+        }
+        if filter.unassigned {
+            sql.push_str(" AND c.assignee_id IS NULL");
+        }
+        if let Some(ch) = &filter.channel {
+            sql.push_str(&format!(" AND c.channel_id = {}", next(ch.to_string())));
+        }
+        if let Some(v) = &filter.visitor {
+            sql.push_str(&format!(" AND c.visitor_id = {}", next(v.to_string())));
+        }
+        if let Some(q) = filter.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let pattern = format!("%{}%", q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+            let (a, b) = (next(pattern.clone()), next(pattern));
+            sql.push_str(&format!(
+                " AND (LOWER(v.user_json) LIKE {a} ESCAPE '\\' OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.search_text LIKE {b} ESCAPE '\\'))"
+            ));
+        }
+        let limit = format!("${}", binds.len() + 3);
+        sql.push_str(&format!(" ORDER BY c.last_activity_at DESC, c.id LIMIT {limit}"));
+        let mut q = sqlx::query(&sql).bind(account.as_str()).bind(filter.before_ms.unwrap_or(i64::MAX));
+        for b in binds {
+            q = q.bind(b);
+        }
+        let rows = q.bind(filter.limit.clamp(1, 200)).fetch_all(&self.pool).await?;
+        rows.iter().map(conversation_from_row).collect()
+    }
+
+    /// Resolves or reopens; returns the conversation and whether it changed.
+    pub async fn set_conversation_status(
+        &self,
+        account: &AccountId,
+        id: &ConversationId,
+        status: ConversationStatus,
+        events: impl FnOnce(&Conversation) -> Vec<WebhookEvent>,
+    ) -> Result<(Conversation, bool)> {
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE conversations SET status = $1, resolved_at = $2, last_activity_at = $3
+             WHERE id = $4 AND account_id = $5 AND status <> $1",
+        )
+        .bind(status.as_str())
+        .bind((status == ConversationStatus::Resolved).then_some(now))
+        .bind(now)
+        .bind(id.as_str())
+        .bind(account.as_str())
+        .execute(&mut *tx)
+        .await?;
+        let conversation = conversation_in(&mut tx, account, id).await?;
+        let changed = done.rows_affected() > 0;
+        if changed {
+            let mut cache = EndpointCache::default();
+            self.enqueue_events(&mut tx, &mut cache, account, events(&conversation)).await?;
+        }
+        tx.commit().await?;
+        Ok((conversation, changed))
+    }
+
+    pub async fn assign_conversation(&self, account: &AccountId, id: &ConversationId, agent: Option<&AgentId>) -> Result<Conversation> {
+        let done = sqlx::query("UPDATE conversations SET assignee_id = $1 WHERE id = $2 AND account_id = $3")
+            .bind(agent.map(|a| a.to_string()))
+            .bind(id.as_str())
+            .bind(account.as_str())
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.conversation(account, id).await
+    }
+
+    /// Merges pre-chat (or offline form) answers into the conversation.
+    pub async fn merge_pre_chat(&self, account: &AccountId, id: &ConversationId, fields: &BTreeMap<String, String>) -> Result<()> {
+        let mut current = self.conversation(account, id).await?.pre_chat;
+        current.extend(fields.clone());
+        sqlx::query("UPDATE conversations SET pre_chat = $1 WHERE id = $2 AND account_id = $3")
+            .bind(to_json(&current))
+            .bind(id.as_str())
+            .bind(account.as_str())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Appends messages in one transaction (one commit for the whole batch).
+    /// Each result is the stored message and whether it is new (`false` for a
+    /// resend of a known client id); a missing conversation fails only its own
+    /// entry. An error of the transaction fails the whole batch: nothing of
+    /// it was stored, and nothing may be acknowledged.
+    pub async fn append_messages(&self, batch: Vec<NewMessage>) -> Result<Vec<Result<(Message, bool)>>> {
+        let mut tx = self.begin_write().await?;
+        let mut cache = EndpointCache::default();
+        let mut out = Vec::with_capacity(batch.len());
+        for m in batch {
+            out.push(self.append_one(&mut tx, &mut cache, m).await?);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn append_one(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        cache: &mut EndpointCache,
+        m: NewMessage,
+    ) -> Result<Result<(Message, bool)>> {
+        if let Some(client_id) = &m.client_id {
+            if let Some(existing) = message_by_client_id(tx, &m.account, &m.conversation, client_id).await? {
+                return Ok(Ok((existing, false)));
+            }
+        }
+        let now = now_ms();
+        // Bumping last_seq also locks the conversation row until commit (PostgreSQL).
+        let reopen = m.direction == Direction::Inbound;
+        let row = sqlx::query(
+            "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = $1,
+                status = CASE WHEN $2 = 1 THEN 'open' ELSE status END,
+                resolved_at = CASE WHEN $2 = 1 THEN NULL ELSE resolved_at END
+             WHERE id = $3 AND account_id = $4 RETURNING last_seq",
+        )
+        .bind(now)
+        .bind(reopen as i64)
+        .bind(m.conversation.as_str())
+        .bind(m.account.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some(row) = row else { return Ok(Err(StoreError::NotFound)) };
+        let seq: i64 = row.try_get("last_seq")?;
+        let message = Message {
+            id: MessageId::generate(),
+            conversation_id: m.conversation.clone(),
+            seq,
+            direction: m.direction,
+            sender: m.sender,
+            content: m.content,
+            status: MessageStatus::Sent,
+            client_id: m.client_id,
+            reply_to: m.reply_to,
+            created_at: to_time(now),
+        };
+        let inserted = sqlx::query(
+            "INSERT INTO messages (id, account_id, conversation_id, seq, direction, sender_type, sender_id, sender_name,
+                content, client_id, reply_to, search_text, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             ON CONFLICT (conversation_id, client_id) DO NOTHING",
+        )
+        .bind(message.id.as_str())
+        .bind(m.account.as_str())
+        .bind(message.conversation_id.as_str())
+        .bind(seq)
+        .bind(if message.direction == Direction::Inbound { "inbound" } else { "outbound" })
+        .bind(sender_type_str(message.sender.sender_type))
+        .bind(&message.sender.id)
+        .bind(message.sender.name.clone())
+        .bind(to_json(&message.content))
+        .bind(message.client_id.clone())
+        .bind(message.reply_to.as_ref().map(|r| r.to_string()))
+        .bind(message.content.preview().to_lowercase())
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            // Another node stored the same client id meanwhile: theirs wins (our seq is a gap).
+            let client_id = message.client_id.as_deref().unwrap_or_default();
+            let existing = message_by_client_id(tx, &m.account, &m.conversation, client_id).await?.ok_or(StoreError::NotFound)?;
+            return Ok(Ok((existing, false)));
+        }
+        if let Some(build) = &m.events {
+            self.enqueue_events(tx, cache, &m.account, build(&message)).await?;
+        }
+        Ok(Ok((message, true)))
+    }
+
+    /// Messages with `seq > after`, oldest first.
+    pub async fn messages_after(&self, account: &AccountId, conversation: &ConversationId, after: i64, limit: i64) -> Result<Vec<Message>> {
+        let rows = sqlx::query(
+            "SELECT * FROM messages WHERE conversation_id = $1 AND account_id = $2 AND seq > $3 ORDER BY seq LIMIT $4",
+        )
+        .bind(conversation.as_str())
+        .bind(account.as_str())
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(message_from_row).collect()
+    }
+
+    /// The last `limit` messages with `seq < before`, oldest first.
+    pub async fn messages_before(&self, account: &AccountId, conversation: &ConversationId, before: i64, limit: i64) -> Result<Vec<Message>> {
+        let rows = sqlx::query(
+            "SELECT * FROM messages WHERE conversation_id = $1 AND account_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4",
+        )
+        .bind(conversation.as_str())
+        .bind(account.as_str())
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut messages = rows.iter().map(message_from_row).collect::<Result<Vec<_>>>()?;
+        messages.reverse();
+        Ok(messages)
+    }
+
+    pub async fn message(&self, account: &AccountId, id: &MessageId) -> Result<Message> {
+        let row = sqlx::query("SELECT * FROM messages WHERE id = $1 AND account_id = $2")
+            .bind(id.as_str())
+            .bind(account.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        message_from_row(&row)
+    }
+
+    /// Marks messages of `direction` up to `seq` as read (or delivered), moves
+    /// the conversation's watermark, and queues a webhook event per message.
+    pub async fn mark_receipt(
+        &self,
+        account: &AccountId,
+        conversation: &ConversationId,
+        direction: Direction,
+        read: bool,
+        seq: i64,
+        events: impl Fn(&MessageId) -> Vec<WebhookEvent>,
+    ) -> Result<ReceiptUpdate> {
+        let watermark = match (direction, read) {
+            (Direction::Outbound, true) => "visitor_read_seq",
+            (Direction::Inbound, true) => "agent_read_seq",
+            (_, false) => "delivered_seq",
+        };
+        let column = if read { "read_at" } else { "delivered_at" };
+        let dir = if direction == Direction::Inbound { "inbound" } else { "outbound" };
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(&format!(
+            "UPDATE conversations SET {watermark} = CASE WHEN {watermark} < $1 AND $1 <= last_seq THEN $1 ELSE {watermark} END
+             WHERE id = $2 AND account_id = $3 RETURNING {watermark} AS w"
+        ))
+        .bind(seq)
+        .bind(conversation.as_str())
+        .bind(account.as_str())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let new_seq: i64 = row.try_get("w")?;
+        let rows = sqlx::query(&format!(
+            "UPDATE messages SET {column} = $1 WHERE conversation_id = $2 AND account_id = $3 AND direction = $4
+               AND seq <= $5 AND {column} IS NULL RETURNING id"
+        ))
+        .bind(now)
+        .bind(conversation.as_str())
+        .bind(account.as_str())
+        .bind(dir)
+        .bind(new_seq)
+        .fetch_all(&mut *tx)
+        .await?;
+        let messages: Vec<MessageId> =
+            rows.iter().map(|r| r.try_get::<String, _>("id").map(MessageId::from_trusted)).collect::<Result<_, _>>()?;
+        if read {
+            // Read implies delivered.
+            sqlx::query(
+                "UPDATE messages SET delivered_at = $1 WHERE conversation_id = $2 AND account_id = $3 AND direction = $4
+                   AND seq <= $5 AND delivered_at IS NULL",
+            )
+            .bind(now)
+            .bind(conversation.as_str())
+            .bind(account.as_str())
+            .bind(dir)
+            .bind(new_seq)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let mut cache = EndpointCache::default();
+        let all: Vec<WebhookEvent> = messages.iter().flat_map(&events).collect();
+        self.enqueue_events(&mut tx, &mut cache, account, all).await?;
+        tx.commit().await?;
+        Ok(ReceiptUpdate { seq: new_seq, messages })
+    }
+
+    /// The watermarks `(visitor_read_seq, agent_read_seq, delivered_seq)`.
+    pub async fn receipts(&self, account: &AccountId, conversation: &ConversationId) -> Result<(i64, i64, i64)> {
+        let row = sqlx::query("SELECT visitor_read_seq, agent_read_seq, delivered_seq FROM conversations WHERE id = $1 AND account_id = $2")
+            .bind(conversation.as_str())
+            .bind(account.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok((row.try_get("visitor_read_seq")?, row.try_get("agent_read_seq")?, row.try_get("delivered_seq")?))
+    }
+}
+
+async fn conversation_in(tx: &mut Transaction<'static, Any>, account: &AccountId, id: &ConversationId) -> Result<Conversation> {
+    let row = sqlx::query("SELECT * FROM conversations WHERE id = $1 AND account_id = $2")
+        .bind(id.as_str())
+        .bind(account.as_str())
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    conversation_from_row(&row)
+}
+
+async fn message_by_client_id(
+    tx: &mut Transaction<'static, Any>,
+    account: &AccountId,
+    conversation: &ConversationId,
+    client_id: &str,
+) -> Result<Option<Message>> {
+    let row = sqlx::query("SELECT * FROM messages WHERE conversation_id = $1 AND client_id = $2 AND account_id = $3")
+        .bind(conversation.as_str())
+        .bind(client_id)
+        .bind(account.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.as_ref().map(message_from_row).transpose()
+}

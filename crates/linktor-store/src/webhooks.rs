@@ -1,0 +1,282 @@
+//! Webhook endpoints and the delivery outbox. Events are queued as delivery
+//! rows in the transaction of the change they announce; workers on any node
+//! claim due rows with a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL), so a
+//! node that dies mid-delivery only delays it until the lease runs out.
+
+use linktor_core::{
+    api::{DeliveryAttempt, DeliveryStatus, WebhookDelivery, WebhookEndpoint},
+    random_token, webhook::{filter_accepts, WebhookEvent}, AccountId, DeliveryId, WebhookId,
+};
+use sqlx::{any::AnyRow, Any, Row, Transaction};
+use std::collections::HashMap;
+
+use crate::{json_col, now_ms, to_json, to_time, Result, Store, StoreError};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EndpointRecord {
+    pub account_id: AccountId,
+    pub endpoint: WebhookEndpoint,
+    pub secret: String,
+}
+
+/// A delivery a worker holds until its lease ends.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClaimedDelivery {
+    pub id: DeliveryId,
+    pub event: String,
+    pub payload: String,
+    pub attempts: u32,
+    pub url: String,
+    pub secret: String,
+}
+
+/// Endpoints of an account, read once per transaction however many events it queues.
+#[derive(Default)]
+pub(crate) struct EndpointCache(HashMap<AccountId, Vec<EndpointRecord>>);
+
+fn endpoint_from_row(row: &AnyRow) -> Result<EndpointRecord> {
+    Ok(EndpointRecord {
+        account_id: AccountId::from_trusted(row.try_get("account_id")?),
+        secret: row.try_get("secret")?,
+        endpoint: WebhookEndpoint {
+            id: WebhookId::from_trusted(row.try_get("id")?),
+            url: row.try_get("url")?,
+            events: json_col(row, "events")?,
+            enabled: row.try_get::<i64, _>("enabled")? != 0,
+            created_at: to_time(row.try_get("created_at")?),
+        },
+    })
+}
+
+fn delivery_from_row(row: &AnyRow) -> Result<WebhookDelivery> {
+    let status: String = row.try_get("status")?;
+    let status = match status.as_str() {
+        "delivered" => DeliveryStatus::Delivered,
+        "failed" => DeliveryStatus::Failed,
+        _ => DeliveryStatus::Pending,
+    };
+    Ok(WebhookDelivery {
+        id: DeliveryId::from_trusted(row.try_get("id")?),
+        endpoint_id: WebhookId::from_trusted(row.try_get("endpoint_id")?),
+        event: row.try_get("event")?,
+        attempts: row.try_get::<i64, _>("attempts")? as u32,
+        next_attempt_at: (status == DeliveryStatus::Pending).then(|| row.try_get("next_attempt_at").map(to_time)).transpose()?,
+        status,
+        created_at: to_time(row.try_get("created_at")?),
+        attempt_log: json_col(row, "attempt_log")?,
+    })
+}
+
+/// How an attempt ended, as the outbox worker decided.
+pub enum AttemptOutcome {
+    Delivered,
+    RetryAt(i64),
+    GaveUp,
+}
+
+impl Store {
+    pub async fn create_webhook_endpoint(&self, account: &AccountId, url: &str, events: &[String]) -> Result<EndpointRecord> {
+        let id = WebhookId::generate();
+        let secret = format!("whsec_{}", random_token(32));
+        sqlx::query(
+            "INSERT INTO webhook_endpoints (id, account_id, url, events, secret, enabled, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6)",
+        )
+        .bind(id.as_str())
+        .bind(account.as_str())
+        .bind(url)
+        .bind(to_json(&events))
+        .bind(&secret)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        self.webhook_endpoint(account, &id).await
+    }
+
+    pub async fn webhook_endpoint(&self, account: &AccountId, id: &WebhookId) -> Result<EndpointRecord> {
+        let row = sqlx::query("SELECT * FROM webhook_endpoints WHERE id = $1 AND account_id = $2 AND deleted_at IS NULL")
+            .bind(id.as_str())
+            .bind(account.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        endpoint_from_row(&row)
+    }
+
+    pub async fn list_webhook_endpoints(&self, account: &AccountId) -> Result<Vec<EndpointRecord>> {
+        let rows = sqlx::query("SELECT * FROM webhook_endpoints WHERE account_id = $1 AND deleted_at IS NULL ORDER BY created_at, id")
+            .bind(account.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(endpoint_from_row).collect()
+    }
+
+    pub async fn delete_webhook_endpoint(&self, account: &AccountId, id: &WebhookId) -> Result<()> {
+        let done = sqlx::query("UPDATE webhook_endpoints SET deleted_at = $1, enabled = 0 WHERE id = $2 AND account_id = $3 AND deleted_at IS NULL")
+            .bind(now_ms())
+            .bind(id.as_str())
+            .bind(account.as_str())
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Queues `events` for every enabled endpoint of `account` whose filter takes them.
+    pub(crate) async fn enqueue_events(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        cache: &mut EndpointCache,
+        account: &AccountId,
+        events: Vec<WebhookEvent>,
+    ) -> Result<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        if !cache.0.contains_key(account) {
+            let rows = sqlx::query("SELECT * FROM webhook_endpoints WHERE account_id = $1 AND enabled = 1 AND deleted_at IS NULL")
+                .bind(account.as_str())
+                .fetch_all(&mut **tx)
+                .await?;
+            let endpoints = rows.iter().map(endpoint_from_row).collect::<Result<Vec<_>>>()?;
+            cache.0.insert(account.clone(), endpoints);
+        }
+        let now = now_ms();
+        for event in &events {
+            let payload = to_json(event);
+            for ep in &cache.0[account] {
+                if !filter_accepts(&ep.endpoint.events, event.name()) {
+                    continue;
+                }
+                sqlx::query(
+                    "INSERT INTO webhook_deliveries (id, account_id, endpoint_id, event, payload, status, attempts, next_attempt_at, created_at)
+                     VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6)",
+                )
+                .bind(DeliveryId::generate().as_str())
+                .bind(account.as_str())
+                .bind(ep.endpoint.id.as_str())
+                .bind(event.name())
+                .bind(&payload)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Claims up to `limit` due deliveries for `lease_ms`.
+    pub async fn claim_due_deliveries(&self, limit: i64, lease_ms: i64) -> Result<Vec<ClaimedDelivery>> {
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        let rows = sqlx::query(&format!(
+            "SELECT d.id, d.event, d.payload, d.attempts, e.url, e.secret
+             FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+             WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND (d.locked_until IS NULL OR d.locked_until < $1)
+             ORDER BY d.next_attempt_at, d.id LIMIT $2{}",
+            match self.dialect {
+                crate::Dialect::Postgres => " FOR UPDATE OF d SKIP LOCKED",
+                crate::Dialect::Sqlite => "",
+            }
+        ))
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut claimed = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            sqlx::query("UPDATE webhook_deliveries SET locked_until = $1 WHERE id = $2")
+                .bind(now + lease_ms)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            claimed.push(ClaimedDelivery {
+                id: DeliveryId::from_trusted(id),
+                event: row.try_get("event")?,
+                payload: row.try_get("payload")?,
+                attempts: row.try_get::<i64, _>("attempts")? as u32,
+                url: row.try_get("url")?,
+                secret: row.try_get("secret")?,
+            });
+        }
+        tx.commit().await?;
+        Ok(claimed)
+    }
+
+    /// When the next delivery falls due (for the worker to sleep until then).
+    pub async fn next_delivery_due(&self) -> Result<Option<i64>> {
+        let row = sqlx::query("SELECT MIN(next_attempt_at) AS due FROM webhook_deliveries WHERE status = 'pending'")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<Option<i64>, _>("due")?)
+    }
+
+    /// Logs an attempt and moves the delivery on.
+    pub async fn record_attempt(&self, id: &DeliveryId, attempt: DeliveryAttempt, outcome: AttemptOutcome) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query("SELECT attempt_log FROM webhook_deliveries WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut log: Vec<DeliveryAttempt> = json_col(&row, "attempt_log")?;
+        log.push(attempt);
+        let (status, next) = match outcome {
+            AttemptOutcome::Delivered => ("delivered", now_ms()),
+            AttemptOutcome::RetryAt(at) => ("pending", at),
+            AttemptOutcome::GaveUp => ("failed", now_ms()),
+        };
+        sqlx::query(
+            "UPDATE webhook_deliveries SET status = $1, next_attempt_at = $2, attempts = attempts + 1, locked_until = NULL, attempt_log = $3 WHERE id = $4",
+        )
+        .bind(status)
+        .bind(next)
+        .bind(to_json(&log))
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn list_deliveries(&self, account: &AccountId, endpoint: &WebhookId, limit: i64) -> Result<Vec<WebhookDelivery>> {
+        self.webhook_endpoint(account, endpoint).await?;
+        let rows = sqlx::query(
+            "SELECT * FROM webhook_deliveries WHERE endpoint_id = $1 AND account_id = $2 ORDER BY created_at DESC, id LIMIT $3",
+        )
+        .bind(endpoint.as_str())
+        .bind(account.as_str())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(delivery_from_row).collect()
+    }
+
+    pub async fn delivery(&self, account: &AccountId, id: &DeliveryId) -> Result<WebhookDelivery> {
+        let row = sqlx::query("SELECT * FROM webhook_deliveries WHERE id = $1 AND account_id = $2")
+            .bind(id.as_str())
+            .bind(account.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        delivery_from_row(&row)
+    }
+
+    /// Queues a delivery again now (the dashboard's resend button).
+    pub async fn resend_delivery(&self, account: &AccountId, id: &DeliveryId) -> Result<WebhookDelivery> {
+        let done = sqlx::query(
+            "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $1, locked_until = NULL WHERE id = $2 AND account_id = $3",
+        )
+        .bind(now_ms())
+        .bind(id.as_str())
+        .bind(account.as_str())
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.delivery(account, id).await
+    }
+}

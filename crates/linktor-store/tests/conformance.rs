@@ -1,0 +1,294 @@
+//! One storage suite, run unchanged against SQLite and PostgreSQL: each test
+//! below becomes `sqlite::name` and `postgres::name`, each on a database of
+//! its own. A behaviour that differs between the two is a bug caught here.
+
+use linktor_core::{
+    api::DeliveryAttempt, channel::ChannelSettings, webhook::*, AccountId, Content, ConversationStatus, Direction,
+    Message, Sender, SenderType, VisitorUser,
+};
+use linktor_store::{testing::Backend, testing::TestDb, AttemptOutcome, ConversationFilter, NewMessage, NewVisitor, Store, StoreError};
+use std::collections::BTreeMap;
+
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $( #[tokio::test] async fn $name() { let db = super::TestDb::new(super::Backend::Sqlite).await; super::$name(&db.store).await; } )* }
+        mod postgres { $( #[tokio::test] async fn $name() { let db = super::TestDb::new(super::Backend::Postgres).await; super::$name(&db.store).await; } )* }
+    };
+}
+
+conformance!(
+    api_keys_are_hashed_and_revocable,
+    channels_belong_to_one_account,
+    verified_users_map_to_one_visitor,
+    messages_get_increasing_seqs_and_resends_are_not_duplicates,
+    concurrent_appends_never_share_a_seq,
+    receipts_move_forward_only,
+    outbox_queues_claims_and_retries,
+    conversations_filter_and_search,
+    server_secret_is_stable,
+);
+
+struct Fixture {
+    account: AccountId,
+    channel: linktor_core::ChannelId,
+    visitor: linktor_core::VisitorId,
+    conversation: linktor_core::ConversationId,
+}
+
+async fn fixture(store: &Store) -> Fixture {
+    let account = store.create_account("Acme").await.unwrap();
+    let ch = store
+        .create_channel(&account, "Website Chat", &["example.com".into()], "en", &ChannelSettings::default())
+        .await
+        .unwrap();
+    let user = VisitorUser { name: Some("John Doe".into()), email: Some("john@example.com".into()), ..Default::default() };
+    let v = store
+        .create_visitor(NewVisitor {
+            account: &account,
+            channel: &ch.channel.id,
+            user,
+            verified_user_id: None,
+            context: BTreeMap::new(),
+            anonymize_ip: false,
+            retention_days: None,
+        })
+        .await
+        .unwrap();
+    let conv = store
+        .create_conversation(&account, &ch.channel.id, &v.visitor.id, &BTreeMap::new(), |_| vec![])
+        .await
+        .unwrap();
+    Fixture { account, channel: ch.channel.id, visitor: v.visitor.id, conversation: conv.id }
+}
+
+fn text_message(f: &Fixture, client_id: Option<&str>, text: &str) -> NewMessage {
+    NewMessage {
+        account: f.account.clone(),
+        conversation: f.conversation.clone(),
+        direction: Direction::Inbound,
+        sender: Sender { sender_type: SenderType::Visitor, id: f.visitor.to_string(), name: None, avatar: None },
+        content: Content::Text { text: text.into() },
+        client_id: client_id.map(str::to_owned),
+        reply_to: None,
+        events: None,
+    }
+}
+
+async fn append(store: &Store, m: NewMessage) -> (Message, bool) {
+    store.append_messages(vec![m]).await.unwrap().pop().unwrap().unwrap()
+}
+
+async fn api_keys_are_hashed_and_revocable(store: &Store) {
+    let account = store.create_account("Acme").await.unwrap();
+    let (key, secret) = store.create_api_key(&account, "backend").await.unwrap();
+    assert!(secret.starts_with(&key.prefix));
+    assert_eq!(store.authenticate_api_key(&secret).await.unwrap(), Some(account.clone()));
+    assert_eq!(store.authenticate_api_key("lk_wrong").await.unwrap(), None);
+    // Only the hash is stored.
+    let stored: Vec<(String,)> = sqlx::query_as("SELECT key_hash FROM api_keys").fetch_all(store.pool()).await.unwrap();
+    assert!(stored.iter().all(|(h,)| !h.contains(&secret)));
+    let other = store.create_account("Other").await.unwrap();
+    assert!(matches!(store.revoke_api_key(&other, &key.id).await, Err(StoreError::NotFound)));
+    store.revoke_api_key(&account, &key.id).await.unwrap();
+    assert_eq!(store.authenticate_api_key(&secret).await.unwrap(), None);
+}
+
+async fn channels_belong_to_one_account(store: &Store) {
+    let a = store.create_account("A").await.unwrap();
+    let b = store.create_account("B").await.unwrap();
+    let mut settings = ChannelSettings::default();
+    settings.appearance.primary_color = "#112233".into();
+    let ch = store.create_channel(&a, "Chat", &["example.com".into(), "*.example.com".into()], "en", &settings).await.unwrap();
+    assert_eq!(ch.channel.settings.appearance.primary_color, "#112233");
+    assert_eq!(ch.channel.allowed_domains, vec!["example.com", "*.example.com"]);
+    assert!(matches!(store.channel(&b, &ch.channel.id).await, Err(StoreError::NotFound)));
+    assert_eq!(store.list_channels(&b).await.unwrap().len(), 0);
+    let mut updated = ch.channel.clone();
+    updated.name = "Renamed".into();
+    assert!(matches!(store.update_channel(&b, &updated).await, Err(StoreError::NotFound)));
+    assert_eq!(store.update_channel(&a, &updated).await.unwrap().channel.name, "Renamed");
+    let old_secret = ch.identity_secret.clone();
+    assert_ne!(store.rotate_identity_secret(&a, &ch.channel.id).await.unwrap(), old_secret);
+    assert!(matches!(store.delete_channel(&b, &ch.channel.id).await, Err(StoreError::NotFound)));
+    store.delete_channel(&a, &ch.channel.id).await.unwrap();
+    assert!(matches!(store.channel_any_account(&ch.channel.id).await, Err(StoreError::NotFound)));
+}
+
+async fn verified_users_map_to_one_visitor(store: &Store) {
+    let f = fixture(store).await;
+    let new = |verified: Option<&str>| NewVisitor {
+        account: &f.account,
+        channel: &f.channel,
+        user: VisitorUser { id: Some("user_123".into()), ..Default::default() },
+        verified_user_id: verified.map(str::to_owned),
+        context: BTreeMap::from([("page".to_owned(), "/pricing".to_owned())]),
+        anonymize_ip: true,
+        retention_days: Some(30),
+    };
+    let v = store.create_visitor(new(Some("user_123"))).await.unwrap();
+    assert!(v.visitor.identity_verified);
+    assert_eq!(v.retention_days, Some(30));
+    let found = store.visitor_by_verified_user(&f.channel, "user_123").await.unwrap().unwrap();
+    assert_eq!(found.visitor.id, v.visitor.id);
+    // An unverified claim of the same id is another visitor.
+    let claim = store.create_visitor(new(None)).await.unwrap();
+    assert_ne!(claim.visitor.id, v.visitor.id);
+    assert!(!claim.visitor.identity_verified);
+    // A second verified visitor with the same id cannot exist.
+    assert!(store.create_visitor(new(Some("user_123"))).await.is_err());
+    let other = store.create_account("Other").await.unwrap();
+    assert!(matches!(store.visitor(&other, &v.visitor.id).await, Err(StoreError::NotFound)));
+}
+
+async fn messages_get_increasing_seqs_and_resends_are_not_duplicates(store: &Store) {
+    let f = fixture(store).await;
+    let (m1, new1) = append(store, text_message(&f, Some("c1"), "Hello")).await;
+    let (m2, _) = append(store, text_message(&f, Some("c2"), "<script>alert(1)</script>")).await;
+    assert!(new1);
+    assert_eq!((m1.seq, m2.seq), (1, 2));
+    let (again, new_again) = append(store, text_message(&f, Some("c1"), "Hello")).await;
+    assert!(!new_again);
+    assert_eq!(again.id, m1.id);
+    let all = store.messages_after(&f.account, &f.conversation, 0, 100).await.unwrap();
+    assert_eq!(all.iter().map(|m| m.seq).collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(all[1].content, Content::Text { text: "<script>alert(1)</script>".into() });
+    assert_eq!(store.messages_after(&f.account, &f.conversation, 1, 100).await.unwrap().len(), 1);
+    assert_eq!(store.messages_before(&f.account, &f.conversation, 3, 1).await.unwrap()[0].seq, 2);
+    // Another account cannot append to or read this conversation.
+    let other = store.create_account("Other").await.unwrap();
+    let mut foreign = text_message(&f, Some("c3"), "hi");
+    foreign.account = other.clone();
+    assert!(matches!(store.append_messages(vec![foreign]).await.unwrap()[0], Err(StoreError::NotFound)));
+    assert!(store.messages_after(&other, &f.conversation, 0, 100).await.unwrap().is_empty());
+    assert_eq!(store.conversation(&f.account, &f.conversation).await.unwrap().last_seq, 2);
+}
+
+async fn concurrent_appends_never_share_a_seq(store: &Store) {
+    let f = fixture(store).await;
+    let tasks: Vec<_> = (0..40)
+        .map(|i| {
+            let store = store.clone();
+            let m = text_message(&f, Some(&format!("c{}", i % 20)), "x");
+            tokio::spawn(async move { store.append_messages(vec![m]).await })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().unwrap().pop().unwrap().unwrap();
+    }
+    let all = store.messages_after(&f.account, &f.conversation, 0, 1000).await.unwrap();
+    assert_eq!(all.len(), 20, "20 distinct client ids, each stored once");
+    let mut seqs: Vec<i64> = all.iter().map(|m| m.seq).collect();
+    seqs.dedup();
+    assert_eq!(seqs.len(), 20);
+}
+
+async fn receipts_move_forward_only(store: &Store) {
+    let f = fixture(store).await;
+    for i in 0..3 {
+        let mut m = text_message(&f, None, &format!("agent {i}"));
+        m.direction = Direction::Outbound;
+        m.sender = Sender { sender_type: SenderType::Api, id: "api".into(), name: None, avatar: None };
+        append(store, m).await;
+    }
+    let up = store.mark_receipt(&f.account, &f.conversation, Direction::Outbound, true, 2, |_| vec![]).await.unwrap();
+    assert_eq!((up.seq, up.messages.len()), (2, 2));
+    let back = store.mark_receipt(&f.account, &f.conversation, Direction::Outbound, true, 1, |_| vec![]).await.unwrap();
+    assert_eq!((back.seq, back.messages.len()), (2, 0));
+    // A seq beyond the conversation is ignored, not trusted.
+    let beyond = store.mark_receipt(&f.account, &f.conversation, Direction::Outbound, true, 99, |_| vec![]).await.unwrap();
+    assert_eq!(beyond.seq, 2);
+    let msgs = store.messages_after(&f.account, &f.conversation, 0, 10).await.unwrap();
+    assert_eq!(msgs[0].status, linktor_core::MessageStatus::Read);
+    assert_eq!(msgs[2].status, linktor_core::MessageStatus::Sent);
+    assert_eq!(store.receipts(&f.account, &f.conversation).await.unwrap().0, 2);
+    let other = store.create_account("Other").await.unwrap();
+    assert!(store.mark_receipt(&other, &f.conversation, Direction::Outbound, true, 3, |_| vec![]).await.is_err());
+}
+
+async fn outbox_queues_claims_and_retries(store: &Store) {
+    let f = fixture(store).await;
+    let all = store.create_webhook_endpoint(&f.account, "http://127.0.0.1:9/all", &[]).await.unwrap();
+    let only_sent = store.create_webhook_endpoint(&f.account, "http://127.0.0.1:9/sent", &["message.sent".into()]).await.unwrap();
+    assert!(all.secret.starts_with("whsec_"));
+    let mut m = text_message(&f, Some("c1"), "Do you offer enterprise pricing?");
+    let (channel, visitor) = (f.channel.clone(), f.visitor.clone());
+    m.events = Some(Box::new(move |msg: &Message| {
+        vec![WebhookEvent::MessageReceived(MessageEvent {
+            id: msg.id.clone(),
+            channel_id: channel.clone(),
+            channel_type: "webchat".into(),
+            direction: Direction::Inbound,
+            from: visitor.to_string(),
+            to: None,
+            content: msg.content.clone(),
+            timestamp: msg.created_at,
+            metadata: MessageEventMetadata { conversation_id: msg.conversation_id.clone(), page: None },
+        })]
+    }));
+    append(store, m).await;
+    let claimed = store.claim_due_deliveries(10, 30_000).await.unwrap();
+    assert_eq!(claimed.len(), 1, "only the endpoint without a filter takes message.received");
+    assert_eq!(claimed[0].url, "http://127.0.0.1:9/all");
+    let body: serde_json::Value = serde_json::from_str(&claimed[0].payload).unwrap();
+    assert_eq!(body["event"], "message.received");
+    assert_eq!(body["data"]["content"]["text"], "Do you offer enterprise pricing?");
+    // Leased: a second worker gets nothing.
+    assert!(store.claim_due_deliveries(10, 30_000).await.unwrap().is_empty());
+    let attempt = DeliveryAttempt { at: chrono::Utc::now(), status_code: Some(500), error: None, duration_ms: 3 };
+    store.record_attempt(&claimed[0].id, attempt.clone(), AttemptOutcome::RetryAt(linktor_store::now_ms() - 1)).await.unwrap();
+    let again = store.claim_due_deliveries(10, 30_000).await.unwrap();
+    assert_eq!((again.len(), again[0].attempts), (1, 1));
+    store.record_attempt(&again[0].id, attempt, AttemptOutcome::Delivered).await.unwrap();
+    let log = store.list_deliveries(&f.account, &all.endpoint.id, 10).await.unwrap();
+    assert_eq!(log[0].status, linktor_core::api::DeliveryStatus::Delivered);
+    assert_eq!(log[0].attempt_log.len(), 2);
+    assert!(store.list_deliveries(&f.account, &only_sent.endpoint.id, 10).await.unwrap().is_empty());
+    let other = store.create_account("Other").await.unwrap();
+    assert!(store.list_deliveries(&other, &all.endpoint.id, 10).await.is_err());
+    assert!(store.resend_delivery(&other, &log[0].id).await.is_err());
+    store.resend_delivery(&f.account, &log[0].id).await.unwrap();
+    assert_eq!(store.claim_due_deliveries(10, 30_000).await.unwrap().len(), 1);
+}
+
+async fn conversations_filter_and_search(store: &Store) {
+    let f = fixture(store).await;
+    append(store, text_message(&f, None, "Do you offer ENTERPRISE pricing? 100%")).await;
+    let base = ConversationFilter { limit: 50, ..Default::default() };
+    let found = |q: &str| ConversationFilter { search: Some(q.into()), ..base.clone() };
+    assert_eq!(store.list_conversations(&f.account, &found("enterprise")).await.unwrap().len(), 1);
+    assert_eq!(store.list_conversations(&f.account, &found("john doe")).await.unwrap().len(), 1);
+    assert_eq!(store.list_conversations(&f.account, &found("JOHN@EXAMPLE")).await.unwrap().len(), 1);
+    assert_eq!(store.list_conversations(&f.account, &found("nothing like this")).await.unwrap().len(), 0);
+    assert_eq!(store.list_conversations(&f.account, &found("_%")).await.unwrap().len(), 0);
+    let (conv, changed) = store
+        .set_conversation_status(&f.account, &f.conversation, ConversationStatus::Resolved, |_| vec![])
+        .await
+        .unwrap();
+    assert!(changed && conv.status == ConversationStatus::Resolved);
+    let (_, changed) = store
+        .set_conversation_status(&f.account, &f.conversation, ConversationStatus::Resolved, |_| vec![])
+        .await
+        .unwrap();
+    assert!(!changed);
+    let open = ConversationFilter { status: Some(ConversationStatus::Open), ..base.clone() };
+    assert!(store.list_conversations(&f.account, &open).await.unwrap().is_empty());
+    // A visitor writing again reopens it.
+    append(store, text_message(&f, None, "one more thing")).await;
+    assert_eq!(store.list_conversations(&f.account, &open).await.unwrap().len(), 1);
+    let other = store.create_account("Other").await.unwrap();
+    assert!(store.list_conversations(&other, &base).await.unwrap().is_empty());
+    let agent = store.create_agent(&f.account, "Ann@Example.com", "Ann", linktor_store::AgentRole::Agent, "x").await.unwrap();
+    assert_eq!(agent.email, "ann@example.com");
+    store.assign_conversation(&f.account, &f.conversation, Some(&agent.id)).await.unwrap();
+    let mine = ConversationFilter { assignee: Some(agent.id.clone()), ..base.clone() };
+    assert_eq!(store.list_conversations(&f.account, &mine).await.unwrap().len(), 1);
+    let unassigned = ConversationFilter { unassigned: true, ..base };
+    assert!(store.list_conversations(&f.account, &unassigned).await.unwrap().is_empty());
+}
+
+async fn server_secret_is_stable(store: &Store) {
+    let a = store.server_secret("token_key").await.unwrap();
+    assert_eq!(a.len(), 48);
+    assert_eq!(store.server_secret("token_key").await.unwrap(), a);
+    assert_ne!(store.server_secret("other").await.unwrap(), a);
+}

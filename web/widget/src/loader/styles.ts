@@ -2,11 +2,12 @@
 // Every selector has the specificity of one class and the <style> goes first in <head>, so
 // the spec's "Custom CSS" (`.linktor-launcher {…}`) written by the site wins, while element
 // rules of a hostile page (`button { all: unset }`, `* { box-sizing: content-box }`) lose.
+// The reset skips what is inside an <svg>: `all: revert` would drop its `d` attributes.
 
 export const loaderCss = (zIndex: number) => `
 .linktor-widget{all:initial;position:fixed;bottom:20px;right:20px;z-index:${zIndex};display:flex;flex-direction:column;align-items:flex-end;gap:12px;font:14px/1.45 system-ui,sans-serif;color:var(--linktor-text);pointer-events:none}
 .linktor-left{right:auto;left:20px;align-items:flex-start}
-.linktor-widget *,.linktor-widget ::before,.linktor-widget ::after{all:revert;box-sizing:border-box}
+.linktor-widget :where(:not(svg *)),.linktor-widget ::before,.linktor-widget ::after{all:revert;box-sizing:border-box}
 .linktor-widget>*{pointer-events:auto}
 .linktor-widget :where(svg){display:block;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round}
 .linktor-widget [hidden]{display:none!important}

@@ -117,7 +117,9 @@ function MessageContent({ chat, s, m, onImage }: { chat: Chat; s: ChatState; m: 
               <img src={url} alt={alt} loading="lazy" />
             </button>
           ) : (
-            <FileLine name={c.image.name ?? ''} size={c.image.size} />
+            <span class="linktor-file">
+              <FileLine name={c.image.name ?? ''} size={c.image.size} />
+            </span>
           )}
           {c.image.caption && <p class="linktor-caption"><Text text={c.image.caption} /></p>}
         </>
@@ -130,7 +132,9 @@ function MessageContent({ chat, s, m, onImage }: { chat: Chat; s: ChatState; m: 
           <FileLine name={c.file.name} size={c.file.size} />
         </a>
       ) : (
-        <FileLine name={c.file.name} size={c.file.size} />
+        <span class="linktor-file">
+          <FileLine name={c.file.name} size={c.file.size} />
+        </span>
       );
     }
     case 'interactive':

@@ -31,7 +31,7 @@ export const panelCss = `
 .linktor-message{max-width:82%;margin:0;padding:9px 13px;border-radius:16px 16px 16px 4px;background:#f0f2f5;color:var(--linktor-text);white-space:pre-wrap;overflow-wrap:anywhere}
 .linktor-message-visitor{border-radius:16px 16px 4px 16px;background:var(--linktor-primary);color:var(--linktor-on-primary)}
 .linktor-message p{margin:0}
-.linktor-message a{color:inherit;text-decoration:underline}
+.linktor-message p a{color:inherit;text-decoration:underline}
 .linktor-rich{padding:0;background:none;border-radius:0;max-width:88%}
 .linktor-meta{display:flex;align-items:center;gap:6px;margin:2px 6px 6px;color:#595959;font-size:12px}
 .linktor-failed{color:#b00020}

@@ -42,6 +42,24 @@ export function sentFrames(page) {
   return frames;
 }
 
+/** Every frame the page's WebSockets receive, parsed. */
+export function receivedFrames(page) {
+  const frames = [];
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(JSON.parse(f.payload))));
+  return frames;
+}
+
+/** Resolves when `pred` holds (polling), or fails after `ms`. */
+export async function until(pred, ms = 10_000, what = 'condition') {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await pred();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export const launcher = (page) => page.locator('.linktor-launcher');
 export const panel = (page) => page.locator('.linktor-panel');
 export const input = (page) => page.locator('.linktor-input');

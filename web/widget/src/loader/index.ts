@@ -131,21 +131,26 @@ const report = (m: string) => console.error('[Linktor] ' + m);
     root = el('div', { class: `linktor-widget linktor-${o.size ?? a.size ?? 'standard'}${left ? ' linktor-left' : ''}`, 'data-panel-id': panelId, lang: language, role: 'complementary', 'aria-label': 'Chat' }, launcher.button);
     launcher.button.hidden = o.showLauncher === false;
     document.body.append(root);
-    launcher.button.addEventListener('click', () => push('toggle'));
-    // Hovering or focusing the launcher says a click may follow: fetch the panel now.
-    const warm = () => void loadPanel();
-    launcher.button.addEventListener('pointerenter', warm, { once: true });
-    launcher.button.addEventListener('focus', warm, { once: true });
+    const b = launcher.button;
+    b.onclick = () => push('toggle');
+    // Hovering or focusing the launcher says a click may follow: fetch the panel now
+    // (loadPanel does it once).
+    b.onpointerenter = b.onfocus = () => void loadPanel();
     refreshLauncher();
 
-    const seen = new Set((storage.get('proactive') ?? '').split(',').filter(Boolean));
+    let seen: Set<string>;
+    try {
+      seen = new Set(JSON.parse(storage.get('proactive') || '[]'));
+    } catch {
+      seen = new Set(); // written by something else: start over
+    }
     const my = live;
     cleanups.push(
       watchTriggers(o.proactiveMessages ?? (c?.behavior?.proactiveMessages as ProactiveRule[] | undefined) ?? [], { win: window, doc: document, setTimeout, clearTimeout }, {
         has: (k) => seen.has(k),
         add: (k) => {
           seen.add(k);
-          storage.set('proactive', [...seen].join(','));
+          storage.set('proactive', JSON.stringify([...seen]));
         },
       }, (r) => my === live && showProactive(r.message)),
     );

@@ -16,12 +16,8 @@ export interface SeenRules {
   add(key: string): void;
 }
 
-/** A short stable key for a rule, so `onlyOnce` survives reordering the rules. */
-export function ruleKey(r: ProactiveRule): string {
-  let h = 5381;
-  for (const ch of r.trigger + r.message) h = ((h * 33) ^ ch.charCodeAt(0)) >>> 0;
-  return h.toString(36);
-}
+/** A rule's identity for `onlyOnce`: its trigger and text (stable when rules are reordered). */
+export const ruleKey = (r: ProactiveRule) => r.trigger + ':' + r.message;
 
 /** `page` is a path: exact (a trailing slash aside), or a prefix when it ends with '*'. */
 export function pageMatches(page: string, pathname: string): boolean {
@@ -40,10 +36,12 @@ export function scrolledPercent(scrollY: number, viewport: number, height: numbe
 export function watchTriggers(rules: ProactiveRule[], env: TriggerEnv, seen: SeenRules, show: (rule: ProactiveRule) => void): () => void {
   const timers = new Set<any>();
   const stops: (() => void)[] = [];
+  // Called unbound: window.setTimeout throws "Illegal invocation" when called on another object.
+  const { setTimeout: later, clearTimeout: cancel } = env;
   const fire = (r: ProactiveRule) => {
     const key = ruleKey(r);
     if (r.onlyOnce && seen.has(key)) return;
-    const t = env.setTimeout(() => {
+    const t = later(() => {
       timers.delete(t);
       if (r.onlyOnce) {
         if (seen.has(key)) return; // another rule with the same text fired meanwhile
@@ -81,7 +79,7 @@ export function watchTriggers(rules: ProactiveRule[], env: TriggerEnv, seen: See
     }
   }
   return () => {
-    timers.forEach((t) => env.clearTimeout(t));
+    timers.forEach((t) => cancel(t));
     timers.clear();
     stops.forEach((s) => s());
   };

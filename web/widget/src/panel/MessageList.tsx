@@ -197,8 +197,9 @@ function FileLine({ name, size }: { name: string; size?: number | bigint }) {
 
 /** Plain text with its web links clickable. */
 export function Text({ text }: { text: string }) {
+  // dir=auto: each message reads in its own script's direction, whatever the widget's.
   return (
-    <p>
+    <p dir="auto">
       {linkify(text).map((seg, i) =>
         seg.href ? (
           <a key={i} href={seg.href} target="_blank" rel="noopener noreferrer nofollow">{seg.text}</a>

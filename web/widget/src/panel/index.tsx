@@ -74,6 +74,8 @@ async function mount(loaderHost: PanelHost): Promise<PanelApi> {
   on(window, 'online', () => chat.conn.wake());
   if (settings.soundEnabled) {
     // Browsers let audio start only after a gesture: any click or key on the page will do.
+    // The page was already clicked (sticky activation): audio may start now.
+    if ((navigator as any).userActivation?.hasBeenActive) unlockSound();
     const unlock = () => unlockSound();
     on(document, 'pointerdown', unlock, { capture: true, passive: true });
     on(document, 'keydown', unlock, { capture: true, passive: true });

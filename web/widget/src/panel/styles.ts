@@ -73,6 +73,7 @@ export const panelCss = `
 .linktor-composer .linktor-icon-button{color:#454545}
 .linktor-composer .linktor-send{background:var(--linktor-primary);color:var(--linktor-on-primary)}
 .linktor-composer .linktor-send:hover{background:var(--linktor-primary-dark)}
+[dir=rtl] .linktor-send svg{transform:scaleX(-1)}
 .linktor-emoji{position:absolute;bottom:100%;left:8px;right:8px;display:grid;grid-template-columns:repeat(8,1fr);gap:2px;max-height:210px;margin:0 0 4px;padding:8px;overflow-y:auto;border:1px solid #dcdcdc;border-radius:12px;background:#fff;box-shadow:0 6px 24px rgba(0,0,0,.15)}
 .linktor-emoji button{margin:0;padding:6px 0;border:0;border-radius:6px;background:none;font-size:20px;line-height:1.2;cursor:pointer}
 .linktor-emoji button:hover,.linktor-emoji button:focus{background:#f0f2f5}

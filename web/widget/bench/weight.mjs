@@ -7,6 +7,7 @@
 // Usage: node bench/weight.mjs [runs]   (LINKTOR_BIN, CHROMIUM as for the e2e tests)
 
 import { gzipSync } from 'node:zlib';
+import { cpus, loadavg } from 'node:os';
 import { launch, open } from '../../e2e/lib/browser.mjs';
 import { pageHtml, snippetPage } from '../../e2e/lib/host.mjs';
 import { startHost } from '../../e2e/lib/host.mjs';
@@ -91,6 +92,7 @@ async function mainThread(url, throttle) {
 }
 
 try {
+  console.log(`Chromium ${browser.version()}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)} at start (timings grow with load)`);
   const { before, after } = await bytes();
   const sum = (xs, k) => xs.reduce((n, x) => n + x[k], 0);
   console.log('Bytes from the linktor server (gzip -9 of each body; "as served" is what went over the wire)');

@@ -281,3 +281,18 @@ test('wrong values: a console error naming the option; the widget keeps working 
   assert.equal(await second.page.locator('.linktor-widget').count(), 0);
   await second.context.close();
 });
+
+test('autoOpen after openDelay; position bottom-left; size compact; zIndex', async () => {
+  const id = w.server.channel.id;
+  const url = w.host.page('/auto', snippetPage(w.server.origin, `linktor('init', { channelId: '${id}', autoOpen: true, openDelay: 800, position: 'bottom-left', size: 'compact', zIndex: 123 });`));
+  const { page, errors, context } = await open(w.browser, url);
+  await launcher(page).waitFor();
+  assert.equal(await panel(page).count(), 0, 'not before openDelay');
+  await panel(page).waitFor({ state: 'visible' });
+  const box = await panel(page).boundingBox();
+  assert.equal(Math.round(box.width), 320);
+  assert.ok(box.x < 40, 'bottom-left');
+  assert.equal(await page.locator('.linktor-widget').evaluate((e) => getComputedStyle(e).zIndex), '123');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -104,7 +104,7 @@ export function Panel({ chat, id }: { chat: Chat; id: string }) {
         </button>
       </div>
       {s.askConsent && (
-        <div class="linktor-consent" role="region" aria-label={t.consentAccept}>
+        <div class="linktor-consent">
           <p>{t.consentText}</p>
           <button type="button" class="linktor-button" onClick={() => chat.answerConsent(true)}>{t.consentAccept}</button>
           <button type="button" class="linktor-button linktor-button-quiet" onClick={() => chat.answerConsent(false)}>{t.consentDecline}</button>

@@ -88,6 +88,21 @@ impl Store {
         Ok(row.try_get("value")?)
     }
 
+    /// A server-wide setting, if set.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT value FROM server_settings WHERE key = $1").bind(key).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| r.try_get("value")).transpose()?)
+    }
+
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        sqlx::query("INSERT INTO server_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2")
+            .bind(key)
+            .bind(value)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn create_account(&self, name: &str) -> Result<AccountId> {
         let id = AccountId::generate();
         sqlx::query("INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $3)")

@@ -142,3 +142,35 @@ pub fn hash_secret(secret: &str) -> String {
 pub(crate) fn unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
+
+/// Kinds of account-owned rows, for telling "another account's" (403) from "no such" (404).
+#[derive(Clone, Copy, Debug)]
+pub enum Owned {
+    Channel,
+    Visitor,
+    Conversation,
+    Message,
+    WebhookEndpoint,
+    WebhookDelivery,
+    ApiKey,
+}
+
+impl Store {
+    /// The account a row belongs to, whatever the caller's account.
+    pub async fn owner_of(&self, kind: Owned, id: &str) -> Result<Option<linktor_core::AccountId>> {
+        let table = match kind {
+            Owned::Channel => "channels",
+            Owned::Visitor => "visitors",
+            Owned::Conversation => "conversations",
+            Owned::Message => "messages",
+            Owned::WebhookEndpoint => "webhook_endpoints",
+            Owned::WebhookDelivery => "webhook_deliveries",
+            Owned::ApiKey => "api_keys",
+        };
+        let row = sqlx::query(&format!("SELECT account_id FROM {table} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get::<String, _>("account_id").map(linktor_core::AccountId::from_trusted)).transpose()?)
+    }
+}

@@ -166,6 +166,14 @@ impl Store {
         Ok(())
     }
 
+    /// Queues one event on its own (for changes that store nothing else).
+    pub async fn enqueue_event(&self, account: &AccountId, event: WebhookEvent) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        self.enqueue_events(&mut tx, &mut EndpointCache::default(), account, vec![event]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Claims up to `limit` due deliveries for `lease_ms`.
     pub async fn claim_due_deliveries(&self, limit: i64, lease_ms: i64) -> Result<Vec<ClaimedDelivery>> {
         let now = now_ms();

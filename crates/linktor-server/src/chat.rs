@@ -1,0 +1,374 @@
+//! The conversation operations every front end shares (visitor socket, REST
+//! API, agent dashboard): store first, then publish on the bus, then wake the
+//! webhook outbox. Nothing is announced before it is stored.
+
+use chrono::Utc;
+use linktor_core::{
+    api::Conversation,
+    channel::{FieldType, FormField},
+    webhook::*,
+    AccountId, ChannelId, Content, ConversationId, ConversationStatus, Direction, FormKind, Message, MessageId,
+    Reader, Sender, SenderType, TypingState, ValidationError, VisitorId,
+};
+use linktor_store::{ChannelRecord, NewMessage, StoreError, VisitorRecord};
+use std::collections::BTreeMap;
+
+use crate::{
+    bus::{BusEvent, Topic},
+    error::{ApiError, ApiResult},
+    state::AppState,
+};
+
+/// The visitor a request or socket acts for, already authenticated.
+#[derive(Clone, Debug)]
+pub struct VisitorCtx {
+    pub account: AccountId,
+    pub channel: ChannelId,
+    pub visitor: VisitorId,
+}
+
+fn webhook_visitor(v: &VisitorRecord) -> WebhookVisitor {
+    let mut metadata: BTreeMap<String, serde_json::Value> = v
+        .visitor
+        .context
+        .iter()
+        .filter(|(k, _)| k.as_str() != "ip")
+        .map(|(k, val)| (k.clone(), serde_json::Value::String(val.clone())))
+        .collect();
+    metadata.extend(v.visitor.user.metadata.clone());
+    WebhookVisitor {
+        id: v.visitor.id.clone(),
+        name: v.visitor.user.name.clone(),
+        email: v.visitor.user.email.clone(),
+        metadata,
+    }
+}
+
+fn message_event(channel: &ChannelId, visitor: &VisitorId, page: Option<String>, msg: &Message) -> WebhookEvent {
+    let inbound = msg.direction == Direction::Inbound;
+    let data = MessageEvent {
+        id: msg.id.clone(),
+        channel_id: channel.clone(),
+        channel_type: "webchat".into(),
+        direction: msg.direction,
+        from: if inbound { visitor.to_string() } else { msg.sender.id.clone() },
+        to: (!inbound).then(|| visitor.to_string()),
+        content: msg.content.clone(),
+        timestamp: msg.created_at,
+        metadata: MessageEventMetadata { conversation_id: msg.conversation_id.clone(), page },
+    };
+    if inbound {
+        WebhookEvent::MessageReceived(data)
+    } else {
+        WebhookEvent::MessageSent(data)
+    }
+}
+
+impl AppState {
+    async fn announce(&self, account: &AccountId, visitor: &VisitorId, event: BusEvent) {
+        self.bus.publish_to(&[Topic::Visitor(visitor.clone()), Topic::Account(account.clone())], event).await;
+    }
+
+    /// The visitor's open conversation, opened now (with its webhook) if there is none.
+    pub async fn ensure_conversation(&self, account: &AccountId, visitor: &VisitorRecord) -> ApiResult<Conversation> {
+        if let Some(c) = self.store.current_conversation(account, &visitor.visitor.id).await? {
+            if c.status == ConversationStatus::Open {
+                return Ok(c);
+            }
+        }
+        let channel = visitor.visitor.channel_id.clone();
+        let hook_visitor = webhook_visitor(visitor);
+        let conversation = self
+            .store
+            .create_conversation(account, &channel, &visitor.visitor.id, &BTreeMap::new(), |c| {
+                vec![WebhookEvent::ConversationStarted(ConversationStarted {
+                    conversation_id: c.id.clone(),
+                    channel_id: channel.clone(),
+                    visitor: hook_visitor,
+                    timestamp: c.created_at,
+                })]
+            })
+            .await?;
+        self.outbox_wake.notify_one();
+        self.announce(account, &visitor.visitor.id, BusEvent::Conversation { conversation: conversation.clone() }).await;
+        Ok(conversation)
+    }
+
+    async fn append(&self, new: NewMessage, account: &AccountId, visitor: &VisitorId, channel: &ChannelId) -> ApiResult<(Message, bool)> {
+        let (message, created) = self.writer.append(new).await.map_err(|e| match e {
+            StoreError::NotFound => ApiError::not_found("conversation"),
+            other => ApiError::Internal(other.into()),
+        })?;
+        if created {
+            self.outbox_wake.notify_one();
+            self.announce(account, visitor, BusEvent::Message { visitor: visitor.clone(), channel: channel.clone(), message: message.clone() })
+                .await;
+        }
+        Ok((message, created))
+    }
+
+    /// A message from the visitor (socket or button click).
+    pub async fn visitor_message(
+        &self,
+        ctx: &VisitorCtx,
+        client_id: String,
+        content: Content,
+        reply_to: Option<MessageId>,
+        extra_events: Vec<WebhookEvent>,
+    ) -> ApiResult<Message> {
+        content.validate()?;
+        let visitor = self.store.visitor(&ctx.account, &ctx.visitor).await?;
+        let conversation = self.ensure_conversation(&ctx.account, &visitor).await?;
+        let page = visitor.visitor.context.get("page").cloned();
+        let (channel, visitor_id) = (ctx.channel.clone(), ctx.visitor.clone());
+        let new = NewMessage {
+            account: ctx.account.clone(),
+            conversation: conversation.id,
+            direction: Direction::Inbound,
+            sender: Sender {
+                sender_type: SenderType::Visitor,
+                id: ctx.visitor.to_string(),
+                name: visitor.visitor.user.name.clone(),
+                avatar: None,
+            },
+            content,
+            client_id: Some(client_id),
+            reply_to,
+            events: Some(Box::new(move |m| {
+                let mut events = vec![message_event(&channel, &visitor_id, page.clone(), m)];
+                events.extend(extra_events.iter().cloned().map(|mut e| {
+                    if let WebhookEvent::ButtonClicked(b) = &mut e {
+                        b.conversation_id = m.conversation_id.clone();
+                        b.timestamp = m.created_at;
+                    }
+                    e
+                }));
+                events
+            })),
+        };
+        Ok(self.append(new, &ctx.account, &ctx.visitor, &ctx.channel).await?.0)
+    }
+
+    /// A message from the business (REST API or an agent) to a visitor.
+    pub async fn business_message(
+        &self,
+        account: &AccountId,
+        channel: &ChannelId,
+        to: &VisitorId,
+        sender: Sender,
+        content: Content,
+    ) -> ApiResult<Message> {
+        content.validate()?;
+        let visitor = self.store.visitor(account, to).await.map_err(|_| ApiError::not_found("visitor"))?;
+        if &visitor.visitor.channel_id != channel {
+            return Err(ApiError::Validation(ValidationError::new("to", "this visitor belongs to another channel")));
+        }
+        let conversation = self.ensure_conversation(account, &visitor).await?;
+        let (ch, vid) = (channel.clone(), to.clone());
+        let new = NewMessage {
+            account: account.clone(),
+            conversation: conversation.id,
+            direction: Direction::Outbound,
+            sender,
+            content,
+            client_id: None,
+            reply_to: None,
+            events: Some(Box::new(move |m| vec![message_event(&ch, &vid, None, m)])),
+        };
+        Ok(self.append(new, account, to, channel).await?.0)
+    }
+
+    /// A click on a button of one of the business's messages.
+    pub async fn button_click(&self, ctx: &VisitorCtx, message_id: &MessageId, button_id: &str, client_id: String) -> ApiResult<Message> {
+        let clicked = self.store.message(&ctx.account, message_id).await.map_err(|_| ApiError::not_found("message"))?;
+        let conversation = self.store.conversation(&ctx.account, &clicked.conversation_id).await?;
+        if conversation.visitor_id != ctx.visitor || clicked.direction != Direction::Outbound {
+            return Err(ApiError::not_found("message"));
+        }
+        let button = clicked
+            .content
+            .buttons()
+            .iter()
+            .find(|b| b.id == button_id && b.url.is_none())
+            .ok_or_else(|| ApiError::Validation(ValidationError::new("buttonId", "no such button on this message")))?;
+        let event = WebhookEvent::ButtonClicked(ButtonClicked {
+            conversation_id: conversation.id.clone(),
+            message_id: message_id.clone(),
+            button_id: button.id.clone(),
+            visitor: ctx.visitor.clone(),
+            timestamp: Utc::now(),
+        });
+        let content = Content::Text { text: button.label.clone() };
+        self.visitor_message(ctx, client_id, content, Some(message_id.clone()), vec![event]).await
+    }
+
+    /// Pre-chat or offline form answers, checked against the channel's form.
+    pub async fn form_submit(
+        &self,
+        ctx: &VisitorCtx,
+        channel: &ChannelRecord,
+        form: FormKind,
+        fields: BTreeMap<String, String>,
+        client_id: String,
+    ) -> ApiResult<Option<Message>> {
+        let settings = &channel.channel.settings;
+        let spec = match form {
+            FormKind::Prechat => &settings.behavior.pre_chat_form.fields,
+            FormKind::Offline => &settings.offline.form.fields,
+        };
+        let fields = validate_form(spec, fields)?;
+        let mut visitor = self.store.visitor(&ctx.account, &ctx.visitor).await?;
+        // Name and email answers identify the visitor for agents.
+        let mut user = visitor.visitor.user.clone();
+        if let Some(name) = fields.get("name") {
+            user.name = Some(name.clone());
+        }
+        if let Some(email) = fields.get("email") {
+            user.email = Some(email.clone());
+        }
+        if user != visitor.visitor.user {
+            self.store.update_visitor(&ctx.account, &ctx.visitor, &user, &visitor.visitor.context, None).await?;
+            visitor.visitor.user = user;
+        }
+        let conversation = self.ensure_conversation(&ctx.account, &visitor).await?;
+        self.store.merge_pre_chat(&ctx.account, &conversation.id, &fields).await?;
+        let submitted = WebhookEvent::FormSubmitted(FormSubmitted {
+            conversation_id: conversation.id.clone(),
+            channel_id: ctx.channel.clone(),
+            visitor: ctx.visitor.clone(),
+            form,
+            fields: fields.clone(),
+            timestamp: Utc::now(),
+        });
+        // An offline form is a message the agent answers later; its text is the thread's first line.
+        let text = match form {
+            FormKind::Offline => {
+                let body: Vec<String> = spec
+                    .iter()
+                    .filter_map(|f| fields.get(&f.name).map(|v| format!("{}: {}", f.label, v)))
+                    .collect();
+                Some(body.join("\n"))
+            }
+            FormKind::Prechat => None,
+        };
+        match text {
+            Some(text) if !text.is_empty() => {
+                let msg = self.visitor_message(ctx, client_id, Content::Text { text }, None, vec![submitted]).await?;
+                Ok(Some(msg))
+            }
+            _ => {
+                self.store.enqueue_event(&ctx.account, submitted).await?;
+                self.outbox_wake.notify_one();
+                Ok(None)
+            }
+        }
+    }
+
+    pub async fn typing(&self, account: &AccountId, visitor: &VisitorId, conversation: &ConversationId, sender: Sender, state: TypingState) {
+        let event = BusEvent::Typing { visitor: visitor.clone(), conversation: conversation.clone(), sender, state };
+        self.announce(account, visitor, event).await;
+    }
+
+    /// A read receipt from `reader` for the other side's messages up to `seq`.
+    pub async fn read(&self, account: &AccountId, channel: &ChannelId, visitor: &VisitorId, conversation: &ConversationId, reader: Reader, seq: i64) -> ApiResult<()> {
+        let direction = match reader {
+            Reader::Visitor => Direction::Outbound,
+            Reader::Agent => Direction::Inbound,
+        };
+        let (ch, vid, cid) = (channel.clone(), visitor.clone(), conversation.clone());
+        let update = self
+            .store
+            .mark_receipt(account, conversation, direction, true, seq, |id| {
+                vec![WebhookEvent::MessageRead(MessageStatusEvent {
+                    id: id.clone(),
+                    channel_id: ch.clone(),
+                    channel_type: "webchat".into(),
+                    direction,
+                    conversation_id: cid.clone(),
+                    visitor: vid.clone(),
+                    timestamp: Utc::now(),
+                })]
+            })
+            .await?;
+        if !update.messages.is_empty() {
+            self.outbox_wake.notify_one();
+            let event = BusEvent::Read { visitor: visitor.clone(), conversation: conversation.clone(), seq: update.seq, reader };
+            self.announce(account, visitor, event).await;
+        }
+        Ok(())
+    }
+
+    /// The visitor's widget received the business's messages up to `seq`.
+    pub async fn delivered(&self, account: &AccountId, channel: &ChannelId, visitor: &VisitorId, conversation: &ConversationId, seq: i64) -> ApiResult<()> {
+        let (ch, vid, cid) = (channel.clone(), visitor.clone(), conversation.clone());
+        let update = self
+            .store
+            .mark_receipt(account, conversation, Direction::Outbound, false, seq, |id| {
+                vec![WebhookEvent::MessageDelivered(MessageStatusEvent {
+                    id: id.clone(),
+                    channel_id: ch.clone(),
+                    channel_type: "webchat".into(),
+                    direction: Direction::Outbound,
+                    conversation_id: cid.clone(),
+                    visitor: vid.clone(),
+                    timestamp: Utc::now(),
+                })]
+            })
+            .await?;
+        if !update.messages.is_empty() {
+            self.outbox_wake.notify_one();
+            let event = BusEvent::Delivered { visitor: visitor.clone(), conversation: conversation.clone(), seq: update.seq };
+            self.announce(account, visitor, event).await;
+        }
+        Ok(())
+    }
+
+    pub async fn set_status(&self, account: &AccountId, conversation: &ConversationId, status: ConversationStatus) -> ApiResult<Conversation> {
+        let (conv, changed) = self
+            .store
+            .set_conversation_status(account, conversation, status, |c| match c.status {
+                ConversationStatus::Resolved => vec![WebhookEvent::ConversationResolved(ConversationResolved {
+                    conversation_id: c.id.clone(),
+                    channel_id: c.channel_id.clone(),
+                    visitor: c.visitor_id.clone(),
+                    timestamp: c.last_activity_at,
+                })],
+                ConversationStatus::Open => vec![],
+            })
+            .await?;
+        if changed {
+            self.outbox_wake.notify_one();
+            self.announce(account, &conv.visitor_id, BusEvent::Conversation { conversation: conv.clone() }).await;
+        }
+        Ok(conv)
+    }
+}
+
+fn validate_form(spec: &[FormField], fields: BTreeMap<String, String>) -> ApiResult<BTreeMap<String, String>> {
+    if fields.len() > 20 {
+        return Err(ValidationError::new("fields", "too many fields").into());
+    }
+    let mut out = BTreeMap::new();
+    for f in spec {
+        let value = fields.get(&f.name).map(|v| v.trim().to_owned()).unwrap_or_default();
+        let field = format!("fields.{}", f.name);
+        if value.is_empty() {
+            if f.required {
+                return Err(ValidationError::new(field, format!("{} is required", f.label)).into());
+            }
+            continue;
+        }
+        let max = if f.field_type == FieldType::Textarea { 4096 } else { 256 };
+        if value.chars().count() > max {
+            return Err(ValidationError::new(field, format!("at most {max} characters")).into());
+        }
+        if f.field_type == FieldType::Email && !linktor_core::is_email(&value) {
+            return Err(ValidationError::new(field, "must be an email address").into());
+        }
+        out.insert(f.name.clone(), value);
+    }
+    if let Some(unknown) = fields.keys().find(|k| !spec.iter().any(|f| &f.name == *k)) {
+        return Err(ValidationError::new(format!("fields.{unknown}"), "is not a field of this form").into());
+    }
+    Ok(out)
+}

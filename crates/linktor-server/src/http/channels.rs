@@ -1,0 +1,125 @@
+//! Channels over the REST API: create, read, update, delete, and the
+//! identity-verification secret. A saved change reaches open widgets live.
+
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    Json,
+};
+use linktor_core::{
+    api::{Channel, CreateChannelRequest, ErrorBody, UpdateChannelRequest},
+    channel::validate_channel_fields,
+    AccountId, ChannelId,
+};
+use linktor_store::{ChannelRecord, Owned};
+
+use super::auth::{owned, parse_id, ApiAccount};
+use crate::{
+    bus::{BusEvent, Topic},
+    error::ApiResult,
+    http::widget::widget_config,
+    state::{AppState, SharedState},
+};
+
+impl AppState {
+    /// Applies a partial update and tells the channel's open widgets.
+    pub async fn update_channel(&self, account: &AccountId, id: &ChannelId, req: UpdateChannelRequest) -> ApiResult<ChannelRecord> {
+        let mut channel = self.store.channel(account, id).await?.channel;
+        if let Some(name) = req.name {
+            channel.name = name.trim().to_owned();
+        }
+        if let Some(domains) = req.allowed_domains {
+            channel.allowed_domains = crate::manage::normalize_domains(&domains);
+        }
+        if let Some(language) = req.default_language {
+            channel.default_language = language;
+        }
+        if let Some(settings) = req.settings {
+            channel.settings = settings;
+        }
+        validate_channel_fields(&channel.name, &channel.allowed_domains, &channel.default_language)?;
+        channel.settings.validate()?;
+        let saved = self.store.update_channel(account, &channel).await?;
+        let st_config = widget_config(self, &saved).await?;
+        self.bus.publish(&Topic::Channel(id.clone()), BusEvent::Config { config: st_config }).await;
+        Ok(saved)
+    }
+}
+
+#[utoipa::path(get, path = "/v1/channels", tag = "channels",
+    responses((status = 200, body = [Channel]), (status = 401, body = ErrorBody)), security(("api_key" = [])))]
+pub async fn list(State(st): State<SharedState>, ApiAccount(account): ApiAccount) -> ApiResult<Json<Vec<Channel>>> {
+    Ok(Json(st.store.list_channels(&account).await?.into_iter().map(|c| c.channel).collect()))
+}
+
+#[utoipa::path(post, path = "/v1/channels", tag = "channels", request_body = CreateChannelRequest,
+    responses((status = 201, body = Channel), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn create(
+    State(st): State<SharedState>,
+    ApiAccount(account): ApiAccount,
+    crate::error::JsonBody(req): crate::error::JsonBody<CreateChannelRequest>,
+) -> ApiResult<(StatusCode, Json<Channel>)> {
+    Ok((StatusCode::CREATED, Json(crate::manage::create_channel(&st.store, &account, req).await?.channel)))
+}
+
+#[utoipa::path(get, path = "/v1/channels/{channel_id}", tag = "channels",
+    params(("channel_id" = String, Path)),
+    responses((status = 200, body = Channel), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn get(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<Json<Channel>> {
+    let cid: ChannelId = parse_id(&id, "channel")?;
+    Ok(Json(owned(&st, st.store.channel(&account, &cid).await, Owned::Channel, &id, "channel").await?.channel))
+}
+
+#[utoipa::path(patch, path = "/v1/channels/{channel_id}", tag = "channels", request_body = UpdateChannelRequest,
+    params(("channel_id" = String, Path)),
+    responses((status = 200, body = Channel), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn update(
+    State(st): State<SharedState>,
+    ApiAccount(account): ApiAccount,
+    Path(id): Path<String>,
+    crate::error::JsonBody(req): crate::error::JsonBody<UpdateChannelRequest>,
+) -> ApiResult<Json<Channel>> {
+    let cid: ChannelId = parse_id(&id, "channel")?;
+    owned(&st, st.store.channel(&account, &cid).await, Owned::Channel, &id, "channel").await?;
+    Ok(Json(st.update_channel(&account, &cid, req).await?.channel))
+}
+
+#[utoipa::path(delete, path = "/v1/channels/{channel_id}", tag = "channels",
+    params(("channel_id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn delete(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    let cid: ChannelId = parse_id(&id, "channel")?;
+    owned(&st, st.store.delete_channel(&account, &cid).await, Owned::Channel, &id, "channel").await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct IdentitySecret {
+    /// Key of `userHash` = hex HMAC-SHA256(user.id).
+    pub secret: String,
+}
+
+#[utoipa::path(get, path = "/v1/channels/{channel_id}/identity-secret", tag = "channels",
+    params(("channel_id" = String, Path)),
+    responses((status = 200, body = IdentitySecret), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn identity_secret(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<Json<IdentitySecret>> {
+    let cid: ChannelId = parse_id(&id, "channel")?;
+    let ch = owned(&st, st.store.channel(&account, &cid).await, Owned::Channel, &id, "channel").await?;
+    Ok(Json(IdentitySecret { secret: ch.identity_secret }))
+}
+
+#[utoipa::path(post, path = "/v1/channels/{channel_id}/identity-secret", tag = "channels",
+    params(("channel_id" = String, Path)),
+    responses((status = 200, body = IdentitySecret), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn rotate_identity_secret(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<Json<IdentitySecret>> {
+    let cid: ChannelId = parse_id(&id, "channel")?;
+    let secret = owned(&st, st.store.rotate_identity_secret(&account, &cid).await, Owned::Channel, &id, "channel").await?;
+    Ok(Json(IdentitySecret { secret }))
+}

@@ -1,0 +1,145 @@
+//! Conversations, their messages and visitors over the REST API.
+
+use axum::{
+    extract::{Path, Query, State},
+    Json,
+};
+use linktor_core::{
+    api::{Conversation, ErrorBody, Page, Visitor},
+    ConversationId, ConversationStatus, Message, VisitorId,
+};
+use linktor_store::{ConversationFilter, Owned};
+use serde::Deserialize;
+
+use super::auth::{owned, parse_id, ApiAccount};
+use crate::{
+    error::{ApiError, ApiResult},
+    state::SharedState,
+};
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ConversationQuery {
+    /// `open` or `resolved`.
+    status: Option<String>,
+    channel_id: Option<String>,
+    visitor_id: Option<String>,
+    /// Visitor name, email or message text.
+    q: Option<String>,
+    /// 1–200, default 50.
+    limit: Option<i64>,
+    /// `nextCursor` of the previous page.
+    cursor: Option<String>,
+}
+
+fn cursor_ms(cursor: Option<&str>) -> ApiResult<Option<i64>> {
+    cursor
+        .map(|c| c.parse::<i64>().map_err(|_| ApiError::BadRequest("cursor is not one this API gave".into())))
+        .transpose()
+}
+
+#[utoipa::path(get, path = "/v1/conversations", tag = "conversations", params(ConversationQuery),
+    responses((status = 200, body = Page<Conversation>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn list(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Query(q): Query<ConversationQuery>) -> ApiResult<Json<Page<Conversation>>> {
+    let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    let status = match q.status.as_deref() {
+        None => None,
+        Some("open") => Some(ConversationStatus::Open),
+        Some("resolved") => Some(ConversationStatus::Resolved),
+        Some(_) => return Err(ApiError::BadRequest("status must be open or resolved".into())),
+    };
+    let filter = ConversationFilter {
+        status,
+        channel: q.channel_id.as_deref().map(|c| parse_id(c, "channel")).transpose()?,
+        visitor: q.visitor_id.as_deref().map(|v| parse_id(v, "visitor")).transpose()?,
+        search: q.q.filter(|s| s.len() <= 200),
+        before_ms: cursor_ms(q.cursor.as_deref())?,
+        limit,
+        ..Default::default()
+    };
+    let data = st.store.list_conversations(&account, &filter).await?;
+    let next_cursor = (data.len() as i64 == limit).then(|| data.last().map(|c| c.last_activity_at.timestamp_millis().to_string())).flatten();
+    Ok(Json(Page { data, next_cursor }))
+}
+
+#[utoipa::path(get, path = "/v1/conversations/{conversation_id}", tag = "conversations", params(("conversation_id" = String, Path)),
+    responses((status = 200, body = Conversation), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn get(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<Json<Conversation>> {
+    let cid: ConversationId = parse_id(&id, "conversation")?;
+    Ok(Json(owned(&st, st.store.conversation(&account, &cid).await, Owned::Conversation, &id, "conversation").await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct MessagesQuery {
+    /// Messages with a higher seq (default 0: from the start).
+    after: Option<i64>,
+    /// 1–500, default 100.
+    limit: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/v1/conversations/{conversation_id}/messages", tag = "conversations",
+    params(("conversation_id" = String, Path), MessagesQuery),
+    responses((status = 200, body = Page<Message>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn messages(
+    State(st): State<SharedState>,
+    ApiAccount(account): ApiAccount,
+    Path(id): Path<String>,
+    Query(q): Query<MessagesQuery>,
+) -> ApiResult<Json<Page<Message>>> {
+    let cid: ConversationId = parse_id(&id, "conversation")?;
+    owned(&st, st.store.conversation(&account, &cid).await, Owned::Conversation, &id, "conversation").await?;
+    let limit = q.limit.unwrap_or(100).clamp(1, 500);
+    let data = st.store.messages_after(&account, &cid, q.after.unwrap_or(0).max(0), limit).await?;
+    let next_cursor = (data.len() as i64 == limit).then(|| data.last().map(|m| m.seq.to_string())).flatten();
+    Ok(Json(Page { data, next_cursor }))
+}
+
+async fn set_status(st: SharedState, account: linktor_core::AccountId, id: String, status: ConversationStatus) -> ApiResult<Json<Conversation>> {
+    let cid: ConversationId = parse_id(&id, "conversation")?;
+    owned(&st, st.store.conversation(&account, &cid).await, Owned::Conversation, &id, "conversation").await?;
+    Ok(Json(st.set_status(&account, &cid, status).await?))
+}
+
+#[utoipa::path(post, path = "/v1/conversations/{conversation_id}/resolve", tag = "conversations", params(("conversation_id" = String, Path)),
+    responses((status = 200, body = Conversation), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn resolve(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<Json<Conversation>> {
+    set_status(st, account, id, ConversationStatus::Resolved).await
+}
+
+#[utoipa::path(post, path = "/v1/conversations/{conversation_id}/reopen", tag = "conversations", params(("conversation_id" = String, Path)),
+    responses((status = 200, body = Conversation), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn reopen(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<Json<Conversation>> {
+    set_status(st, account, id, ConversationStatus::Open).await
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VisitorsQuery {
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+#[utoipa::path(get, path = "/v1/visitors", tag = "visitors", params(VisitorsQuery),
+    responses((status = 200, body = Page<Visitor>), (status = 401, body = ErrorBody)), security(("api_key" = [])))]
+pub async fn list_visitors(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Query(q): Query<VisitorsQuery>) -> ApiResult<Json<Page<Visitor>>> {
+    let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    let data: Vec<Visitor> = st.store.list_visitors(&account, limit, cursor_ms(q.cursor.as_deref())?).await?.into_iter().map(|v| v.visitor).collect();
+    let next_cursor = (data.len() as i64 == limit).then(|| data.last().map(|v| v.last_seen_at.timestamp_millis().to_string())).flatten();
+    Ok(Json(Page { data, next_cursor }))
+}
+
+#[utoipa::path(get, path = "/v1/visitors/{visitor_id}", tag = "visitors", params(("visitor_id" = String, Path)),
+    responses((status = 200, body = Visitor), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn get_visitor(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<Json<Visitor>> {
+    let vid: VisitorId = parse_id(&id, "visitor")?;
+    Ok(Json(owned(&st, st.store.visitor(&account, &vid).await, Owned::Visitor, &id, "visitor").await?.visitor))
+}

@@ -1,0 +1,144 @@
+//! The HTTP surface: one router assembled from the resource modules, with the
+//! OpenAPI document generated from the same route list (`/v1/openapi.json`),
+//! so an endpoint cannot exist without being documented.
+
+pub mod assets;
+pub mod auth;
+pub mod channels;
+pub mod conversations;
+pub mod health;
+pub mod messages;
+pub mod webhooks;
+pub mod widget;
+
+use axum::{
+    extract::{DefaultBodyLimit, Request, State},
+    http::{header, HeaderValue, Method},
+    middleware::{self, Next},
+    response::Response,
+    routing::get,
+    Json, Router,
+};
+use std::time::Duration;
+use tower_http::{cors::CorsLayer, limit::RequestBodyLimitLayer, trace::TraceLayer};
+use utoipa::{
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    Modify, OpenApi,
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{metrics::OutcomeLabel, state::SharedState};
+
+/// JSON bodies are small; uploads have their own, per-channel limit.
+const JSON_BODY_LIMIT: usize = 256 * 1024;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Linktor WebChat API", description = "REST API for the customer's backend (API keys), the widget's visitor endpoints, and operations. The visitor WebSocket protocol is described in docs/protocol.md."),
+    modifiers(&Security),
+    tags((name = "messages"), (name = "channels"), (name = "conversations"), (name = "visitors"), (name = "webhooks"), (name = "api-keys"), (name = "widget"), (name = "operations"))
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("api_key", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme("visitor_token", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+/// This document.
+#[utoipa::path(get, path = "/v1/openapi.json", tag = "operations", responses((status = 200, description = "OpenAPI 3.1")))]
+async fn openapi_doc() {}
+
+fn api_routes() -> OpenApiRouter<SharedState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(messages::send))
+        .routes(routes!(messages::typing_start))
+        .routes(routes!(messages::typing_stop))
+        .routes(routes!(channels::list, channels::create))
+        .routes(routes!(channels::get, channels::update, channels::delete))
+        .routes(routes!(channels::identity_secret, channels::rotate_identity_secret))
+        .routes(routes!(conversations::list))
+        .routes(routes!(conversations::get))
+        .routes(routes!(conversations::messages))
+        .routes(routes!(conversations::resolve))
+        .routes(routes!(conversations::reopen))
+        .routes(routes!(conversations::list_visitors))
+        .routes(routes!(conversations::get_visitor))
+        .routes(routes!(webhooks::list, webhooks::create))
+        .routes(routes!(webhooks::delete))
+        .routes(routes!(webhooks::deliveries))
+        .routes(routes!(webhooks::resend))
+        .routes(routes!(webhooks::list_keys, webhooks::create_key))
+        .routes(routes!(webhooks::revoke_key))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(health::metrics))
+        .routes(routes!(assets::demo))
+}
+
+/// Endpoints a visitor's browser calls from the customer's origin: CORS
+/// lets any origin try, and each handler checks the channel's allowed domains.
+fn widget_routes() -> OpenApiRouter<SharedState> {
+    let cors = CorsLayer::new()
+        .allow_origin(tower_http::cors::AllowOrigin::mirror_request())
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+        .max_age(Duration::from_secs(3600));
+    OpenApiRouter::new()
+        .routes(routes!(widget::get_config))
+        .routes(routes!(widget::create_session))
+        .routes(routes!(widget::upload))
+        .routes(routes!(widget::download))
+        .routes(routes!(crate::ws::visitor_ws))
+        .routes(routes!(assets::widget_file))
+        .layer(cors)
+}
+
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = api_routes().merge(widget_routes()).routes(routes!(openapi_doc)).split_for_parts();
+    doc.info.version = env!("CARGO_PKG_VERSION").into();
+    doc
+}
+
+async fn count_responses(State(st): State<SharedState>, req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let outcome = match response.status().as_u16() {
+        100..=399 => "ok",
+        400..=499 => "client_error",
+        _ => "server_error",
+    };
+    st.metrics.http_requests.get_or_create(&OutcomeLabel { outcome }).inc();
+    response
+}
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let h = response.headers_mut();
+    h.entry("x-content-type-options").or_insert(HeaderValue::from_static("nosniff"));
+    h.entry("referrer-policy").or_insert(HeaderValue::from_static("strict-origin-when-cross-origin"));
+    response
+}
+
+pub fn router(st: SharedState) -> Router {
+    let doc = openapi();
+    let (api, _) = api_routes().split_for_parts();
+    let (widget, _) = widget_routes().split_for_parts();
+    let uploads_limit = linktor_core::channel::MAX_UPLOAD_BYTES as usize + 64 * 1024;
+    Router::new()
+        .merge(api.layer(DefaultBodyLimit::max(JSON_BODY_LIMIT)))
+        .route("/app", get(assets::dashboard_index))
+        .route("/app/", get(assets::dashboard_index))
+        .route("/app/{*path}", get(assets::dashboard))
+        .merge(widget.layer(DefaultBodyLimit::max(uploads_limit)))
+        .route("/v1/openapi.json", get(move || async move { Json(doc) }))
+        .layer(RequestBodyLimitLayer::new(uploads_limit))
+        .layer(middleware::from_fn_with_state(st.clone(), count_responses))
+        .layer(middleware::from_fn(security_headers))
+        .layer(TraceLayer::new_for_http())
+        .with_state(st)
+}

@@ -1,0 +1,380 @@
+//! The visitor side over HTTP (docs/protocol.md §1, §2, §4): a channel's
+//! public widget configuration, visitor sessions, uploads and file downloads.
+//! Every call is checked against the channel's allowed domains by `Origin`.
+
+use axum::{
+    body::Body,
+    extract::{ConnectInfo, Multipart, Path, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::Response,
+    Json,
+};
+use chrono::{Duration as ChronoDuration, Utc};
+use linktor_core::{
+    allowed_domains, channel::WidgetConfig, identity, ChannelId, ConversationRef, FileId, SessionRequest,
+    SessionResponse, ValidationError,
+};
+use linktor_store::{ChannelRecord, NewVisitor, StoredFile, VisitorRecord};
+use std::{collections::BTreeMap, net::SocketAddr};
+
+use crate::{
+    error::{ApiError, ApiResult, JsonBody},
+    state::SharedState,
+    tokens::VisitorClaims,
+};
+
+/// Refuses a request whose `Origin` is missing or not among the channel's allowed domains.
+pub fn check_origin(headers: &HeaderMap, channel: &ChannelRecord) -> ApiResult<()> {
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if allowed_domains::matches(&channel.channel.allowed_domains, origin) {
+        Ok(())
+    } else {
+        Err(ApiError::OriginNotAllowed)
+    }
+}
+
+async fn public_channel(st: &SharedState, id: &str) -> ApiResult<ChannelRecord> {
+    let id: ChannelId = id.parse().map_err(|_| ApiError::not_found("channel"))?;
+    st.store.channel_any_account(&id).await.map_err(|_| ApiError::not_found("channel"))
+}
+
+pub async fn widget_config(st: &crate::state::AppState, channel: &ChannelRecord) -> ApiResult<WidgetConfig> {
+    let c = &channel.channel;
+    Ok(WidgetConfig {
+        channel_id: c.id.clone(),
+        name: c.name.clone(),
+        default_language: c.default_language.clone(),
+        appearance: c.settings.appearance.clone(),
+        behavior: c.settings.behavior.clone(),
+        offline: c.settings.offline.clone(),
+        privacy: c.settings.privacy.clone(),
+        identity_verification: c.settings.identity_verification,
+        agents_online: st.store.agents_online(&channel.account_id).await?,
+    })
+}
+
+/// The channel's widget settings: the defaults `init` options override.
+#[utoipa::path(get, path = "/v1/widget/channels/{channel_id}/config", tag = "widget",
+    params(("channel_id" = String, Path, description = "Channel id (ch_…)")),
+    responses((status = 200, body = WidgetConfig), (status = 403, body = linktor_core::api::ErrorBody), (status = 404, body = linktor_core::api::ErrorBody)))]
+pub async fn get_config(State(st): State<SharedState>, Path(channel_id): Path<String>, headers: HeaderMap) -> ApiResult<Json<WidgetConfig>> {
+    let channel = public_channel(&st, &channel_id).await?;
+    check_origin(&headers, &channel)?;
+    Ok(Json(widget_config(&st, &channel).await?))
+}
+
+fn client_ip(st: &SharedState, headers: &HeaderMap, peer: SocketAddr) -> std::net::IpAddr {
+    if st.config.trust_proxy {
+        if let Some(ip) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok())
+        {
+            return ip;
+        }
+    }
+    peer.ip()
+}
+
+/// IPv4 keeps its first three bytes, IPv6 its first six (a /48).
+pub fn anonymize_ip(ip: std::net::IpAddr) -> std::net::IpAddr {
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            std::net::Ipv4Addr::new(a, b, c, 0).into()
+        }
+        std::net::IpAddr::V6(v6) => {
+            let s = v6.segments();
+            std::net::Ipv6Addr::new(s[0], s[1], s[2], 0, 0, 0, 0, 0).into()
+        }
+    }
+}
+
+fn short(field: &str, value: Option<String>, max: usize) -> ApiResult<Option<String>> {
+    match value {
+        Some(v) if v.chars().count() > max => Err(ValidationError::new(field, format!("at most {max} characters")).into()),
+        other => Ok(other),
+    }
+}
+
+/// Starts or resumes a visitor session.
+#[utoipa::path(post, path = "/v1/widget/sessions", tag = "widget", request_body = SessionRequest,
+    responses((status = 201, body = SessionResponse), (status = 401, body = linktor_core::api::ErrorBody),
+              (status = 403, body = linktor_core::api::ErrorBody), (status = 422, body = linktor_core::api::ErrorBody)))]
+pub async fn create_session(
+    State(st): State<SharedState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<SessionRequest>,
+) -> ApiResult<(StatusCode, Json<SessionResponse>)> {
+    let channel = public_channel(&st, req.channel_id.as_str()).await?;
+    check_origin(&headers, &channel)?;
+    let page = short("page", req.page, 2048)?;
+    let referrer = short("referrer", req.referrer, 2048)?;
+    let language = short("language", req.language, 35)?;
+    let user = req.user.unwrap_or_default();
+    user.validate()?;
+    if let Some(p) = &req.privacy {
+        if p.data_retention.is_some_and(|d| d == 0 || d > linktor_core::channel::MAX_RETENTION_DAYS) {
+            return Err(ValidationError::new("privacy.dataRetention", "must be 1 to 3650 days").into());
+        }
+    }
+    let settings = &channel.channel.settings;
+
+    // Identity: a user.id is a claim; only a valid userHash makes it an identity.
+    let verified_user_id = match (&user.id, &req.user_hash) {
+        (Some(id), Some(hash)) if identity::verify_user_hash(&channel.identity_secret, id, hash) => Some(id.clone()),
+        (Some(_), Some(_)) => return Err(ApiError::IdentityUnverified("userHash does not match user.id".into())),
+        (Some(_), None) if settings.identity_verification => {
+            return Err(ApiError::IdentityUnverified("this channel requires userHash with user.id".into()))
+        }
+        _ => None,
+    };
+
+    let now = Utc::now();
+    let from_token = req
+        .token
+        .as_deref()
+        .and_then(|t| st.tokens.verify(t, now.timestamp()))
+        .filter(|c| c.c == channel.channel.id);
+    let mut existing: Option<VisitorRecord> = None;
+    if let Some(uid) = &verified_user_id {
+        existing = st.store.visitor_by_verified_user(&channel.channel.id, uid).await?;
+    }
+    if existing.is_none() {
+        if let Some(claims) = &from_token {
+            existing = st.store.visitor(&channel.account_id, &claims.v).await.ok();
+            // A browser that carried a verified user's token must not become another verified user.
+            if let (Some(v), Some(_)) = (&existing, &verified_user_id) {
+                if v.visitor.identity_verified {
+                    existing = None;
+                }
+            }
+        }
+    }
+
+    let privacy = req.privacy.unwrap_or_default();
+    let anonymize = settings.privacy.anonymize_ip || privacy.anonymize_ip.unwrap_or(false);
+    let ip = client_ip(&st, &headers, peer);
+    let ip = if anonymize { anonymize_ip(ip) } else { ip };
+    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(512).collect::<String>());
+    let mut context: BTreeMap<String, String> = existing.as_ref().map(|v| v.visitor.context.clone()).unwrap_or_default();
+    for (k, v) in [("page", page), ("referrer", referrer), ("language", language), ("userAgent", user_agent), ("ip", Some(ip.to_string()))] {
+        if let Some(v) = v {
+            context.insert(k.into(), v);
+        }
+    }
+
+    let visitor = match existing {
+        Some(mut v) => {
+            v.visitor.user.merge(user);
+            v.visitor.user.validate()?;
+            st.store
+                .update_visitor(&channel.account_id, &v.visitor.id, &v.visitor.user, &context, verified_user_id.as_deref())
+                .await?;
+            v.visitor.identity_verified |= verified_user_id.is_some();
+            v
+        }
+        None => {
+            st.store
+                .create_visitor(NewVisitor {
+                    account: &channel.account_id,
+                    channel: &channel.channel.id,
+                    user,
+                    verified_user_id: verified_user_id.clone(),
+                    context,
+                    anonymize_ip: anonymize,
+                    retention_days: privacy.data_retention,
+                })
+                .await?
+        }
+    };
+
+    let conversation = st.store.current_conversation(&channel.account_id, &visitor.visitor.id).await?;
+    let (messages, read_seq) = match &conversation {
+        Some(c) => (
+            st.store.messages_before(&channel.account_id, &c.id, c.last_seq + 1, 100).await?,
+            st.store.receipts(&channel.account_id, &c.id).await?.1,
+        ),
+        None => (Vec::new(), 0),
+    };
+    let expires_at = now + ChronoDuration::from_std(st.config.visitor_token_ttl).unwrap_or(ChronoDuration::days(30));
+    let token = st.tokens.sign(&VisitorClaims {
+        v: visitor.visitor.id.clone(),
+        c: channel.channel.id.clone(),
+        a: channel.account_id.clone(),
+        exp: expires_at.timestamp(),
+    });
+    Ok((
+        StatusCode::CREATED,
+        Json(SessionResponse {
+            visitor_id: visitor.visitor.id.clone(),
+            token,
+            expires_at,
+            conversation: conversation.map(|c| ConversationRef { id: c.id, status: c.status, last_seq: c.last_seq }),
+            messages,
+            read_seq,
+            identity_verified: visitor.visitor.identity_verified,
+            agents_online: st.store.agents_online(&channel.account_id).await?,
+        }),
+    ))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadedFile {
+    pub id: FileId,
+    pub url: String,
+    pub name: String,
+    pub size: u64,
+    pub mime_type: String,
+}
+
+/// What a file's bytes are, judged by their content alone.
+pub fn sniff(bytes: &[u8]) -> String {
+    if let Some(kind) = infer::get(bytes) {
+        return kind.mime_type().to_owned();
+    }
+    // Plain text: valid UTF-8 without control characters other than whitespace.
+    let probe = &bytes[..bytes.len().min(8192)];
+    let text = std::str::from_utf8(probe).is_ok_and(|s| s.chars().all(|c| !c.is_control() || c.is_whitespace()));
+    if text {
+        let lower = String::from_utf8_lossy(probe).to_ascii_lowercase();
+        if lower.contains("<html") || lower.contains("<script") || lower.contains("<svg") || lower.contains("<!doctype") {
+            return "text/html".into();
+        }
+        return "text/plain".into();
+    }
+    "application/octet-stream".into()
+}
+
+fn sanitize_name(name: &str) -> String {
+    let cleaned: String = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '\\' | '/'))
+        .take(200)
+        .collect();
+    if cleaned.trim().is_empty() { "file".into() } else { cleaned.trim().to_owned() }
+}
+
+/// A visitor's upload, checked against the channel's upload policy.
+#[utoipa::path(post, path = "/v1/widget/uploads", tag = "widget",
+    request_body(content_type = "multipart/form-data", description = "one `file` part"),
+    responses((status = 201, body = UploadedFile), (status = 401, body = linktor_core::api::ErrorBody),
+              (status = 403, body = linktor_core::api::ErrorBody), (status = 413, body = linktor_core::api::ErrorBody),
+              (status = 415, body = linktor_core::api::ErrorBody)),
+    security(("visitor_token" = [])))]
+pub async fn upload(State(st): State<SharedState>, headers: HeaderMap, mut multipart: Multipart) -> ApiResult<(StatusCode, Json<UploadedFile>)> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| ApiError::Unauthorized("a session token is required".into()))?;
+    let claims = st
+        .tokens
+        .verify(token, Utc::now().timestamp())
+        .ok_or_else(|| ApiError::Unauthorized("the session token is invalid or expired".into()))?;
+    let channel = st.store.channel_any_account(&claims.c).await.map_err(|_| ApiError::not_found("channel"))?;
+    check_origin(&headers, &channel)?;
+    let policy = &channel.channel.settings.behavior.file_upload;
+    if !policy.enabled {
+        return Err(ApiError::Forbidden("file uploads are disabled on this channel".into()));
+    }
+    let mut field = loop {
+        match multipart.next_field().await.map_err(|e| ApiError::BadRequest(e.body_text()))? {
+            Some(f) if f.name() == Some("file") => break f,
+            Some(_) => continue,
+            None => return Err(ApiError::BadRequest("a `file` part is required".into())),
+        }
+    };
+    let name = sanitize_name(field.file_name().unwrap_or("file"));
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge("the file is larger than this channel allows".into())
+        } else {
+            ApiError::BadRequest(e.body_text())
+        }
+    })? {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() as u64 > policy.max_size {
+            return Err(ApiError::PayloadTooLarge(format!("the file is larger than {} bytes", policy.max_size)));
+        }
+    }
+    if bytes.is_empty() {
+        return Err(ApiError::BadRequest("the file is empty".into()));
+    }
+    let mime = sniff(&bytes);
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    if !policy.allows(&mime, ext.as_deref()) {
+        return Err(ApiError::UnsupportedType(format!("files of type {mime} are not allowed here")));
+    }
+    let id = FileId::generate();
+    tokio::fs::create_dir_all(&st.files_dir).await.map_err(anyhow::Error::from)?;
+    tokio::fs::write(st.files_dir.join(id.as_str()), &bytes).await.map_err(anyhow::Error::from)?;
+    st.store
+        .insert_file(&StoredFile {
+            id: id.clone(),
+            account_id: claims.a,
+            channel_id: claims.c,
+            visitor_id: Some(claims.v),
+            name: name.clone(),
+            mime_type: mime.clone(),
+            size: bytes.len() as i64,
+        })
+        .await?;
+    let url = format!("{}/v1/files/{}", st.config.public_url, id);
+    Ok((StatusCode::CREATED, Json(UploadedFile { id, url, name, size: bytes.len() as u64, mime_type: mime })))
+}
+
+/// Serves an uploaded file so that it can never run as a page.
+#[utoipa::path(get, path = "/v1/files/{file_id}", tag = "widget",
+    params(("file_id" = String, Path, description = "File id (file_…)")),
+    responses((status = 200, description = "the file"), (status = 404, body = linktor_core::api::ErrorBody)))]
+pub async fn download(State(st): State<SharedState>, Path(file_id): Path<String>) -> ApiResult<Response> {
+    let id: FileId = file_id.parse().map_err(|_| ApiError::not_found("file"))?;
+    let file = st.store.file(&id).await.map_err(|_| ApiError::not_found("file"))?;
+    let bytes = tokio::fs::read(st.files_dir.join(id.as_str())).await.map_err(|_| ApiError::not_found("file"))?;
+    let inline = matches!(file.mime_type.as_str(), "image/png" | "image/jpeg" | "image/gif" | "image/webp");
+    let disposition = format!(
+        "{}; filename=\"{}\"",
+        if inline { "inline" } else { "attachment" },
+        file.name.replace(|c: char| !c.is_ascii() || c == '"', "_")
+    );
+    let mut response = Response::new(Body::from(bytes));
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_str(&file.mime_type).unwrap_or(HeaderValue::from_static("application/octet-stream")));
+    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")));
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("content-security-policy", HeaderValue::from_static("sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"));
+    h.insert("cross-origin-resource-policy", HeaderValue::from_static("cross-origin"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=31536000, immutable"));
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffing_ignores_names() {
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), "image/png");
+        assert_eq!(sniff(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0"), "application/x-executable");
+        assert_eq!(sniff(b"MZ\x90\0\x03\0\0\0"), "application/vnd.microsoft.portable-executable");
+        assert_eq!(sniff(b"<html><script>alert(1)</script>"), "text/html");
+        assert_eq!(sniff(b"hello"), "text/plain");
+    }
+
+    #[test]
+    fn names_and_ips_are_cleaned() {
+        assert_eq!(sanitize_name("../../etc/passwd"), "passwd");
+        assert_eq!(sanitize_name("a\"<b>.png"), "ab.png");
+        assert_eq!(sanitize_name(""), "file");
+        assert_eq!(anonymize_ip("203.0.113.77".parse().unwrap()).to_string(), "203.0.113.0");
+        assert_eq!(anonymize_ip("2001:db8:1:2:3:4:5:6".parse().unwrap()).to_string(), "2001:db8:1::");
+    }
+}

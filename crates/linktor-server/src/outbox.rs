@@ -1,0 +1,116 @@
+//! The webhook outbox worker. Deliveries are rows written with the change
+//! they announce; this worker claims due rows (a lease, so any node may run
+//! it), POSTs them signed, and records every attempt. A failure or timeout is
+//! retried with exponential backoff and jitter until `max_attempts`.
+
+use chrono::Utc;
+use linktor_core::{api::DeliveryAttempt, webhook};
+use linktor_store::{AttemptOutcome, ClaimedDelivery};
+use rand::Rng;
+use std::time::{Duration, Instant};
+
+use crate::{metrics::OutcomeLabel, state::SharedState};
+
+const BATCH: i64 = 32;
+/// Longer than any request may take, so a live worker never loses its lease.
+const LEASE_MS: i64 = 5 * 60 * 1000;
+/// Checked even without a wake-up: other nodes' deliveries and due retries.
+const POLL: Duration = Duration::from_secs(1);
+
+/// Delay before attempt `attempts + 1`: 1 s, 2 s, 4 s … capped at 1 h, ±20 %.
+pub fn backoff(attempts: u32) -> Duration {
+    let base = 1000u64.saturating_mul(1u64 << attempts.min(12)).min(3_600_000);
+    let jitter = rand::thread_rng().gen_range(0.8..1.2);
+    Duration::from_millis((base as f64 * jitter) as u64)
+}
+
+pub async fn run(st: SharedState, client: reqwest::Client) {
+    let mut shutdown = st.shutdown.clone();
+    loop {
+        // Drain what is due, a batch at a time, in parallel within a batch.
+        loop {
+            let batch = match st.store.claim_due_deliveries(BATCH, LEASE_MS).await {
+                Ok(b) => b,
+                Err(e) => {
+                    tracing::error!(error = %e, "claiming webhook deliveries failed");
+                    break;
+                }
+            };
+            if batch.is_empty() {
+                break;
+            }
+            let full = batch.len() as i64 == BATCH;
+            futures::future::join_all(batch.into_iter().map(|d| deliver(&st, &client, d))).await;
+            if !full {
+                break;
+            }
+        }
+        if *shutdown.borrow() {
+            return;
+        }
+        tokio::select! {
+            _ = st.outbox_wake.notified() => {}
+            _ = tokio::time::sleep(POLL) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+}
+
+async fn deliver(st: &SharedState, client: &reqwest::Client, d: ClaimedDelivery) {
+    let started = Instant::now();
+    let timestamp = Utc::now().timestamp();
+    let signature = webhook::sign(&d.secret, timestamp, d.payload.as_bytes());
+    let result = client
+        .post(&d.url)
+        .timeout(st.config.webhook_timeout)
+        .header("content-type", "application/json")
+        .header("user-agent", concat!("Linktor-Webhooks/", env!("CARGO_PKG_VERSION")))
+        .header(webhook::SIGNATURE_HEADER, signature)
+        .header(webhook::EVENT_HEADER, &d.event)
+        .header(webhook::DELIVERY_HEADER, d.id.as_str())
+        .body(d.payload.clone())
+        .send()
+        .await;
+    let elapsed = started.elapsed();
+    st.metrics.webhook_seconds.observe(elapsed.as_secs_f64());
+    let (status_code, error) = match &result {
+        Ok(r) => (Some(r.status().as_u16()), None),
+        Err(e) if e.is_timeout() => (None, Some("timed out".to_owned())),
+        Err(e) if e.is_connect() => (None, Some("connection failed".to_owned())),
+        Err(e) => (None, Some(e.to_string().chars().take(200).collect())),
+    };
+    let ok = status_code.is_some_and(|s| (200..300).contains(&s));
+    let attempts = d.attempts + 1;
+    let outcome = if ok {
+        AttemptOutcome::Delivered
+    } else if attempts >= st.config.webhook_max_attempts {
+        AttemptOutcome::GaveUp
+    } else {
+        AttemptOutcome::RetryAt(Utc::now().timestamp_millis() + backoff(d.attempts).as_millis() as i64)
+    };
+    let label = match outcome {
+        AttemptOutcome::Delivered => "delivered",
+        AttemptOutcome::RetryAt(_) => "retry",
+        AttemptOutcome::GaveUp => "failed",
+    };
+    st.metrics.webhook_attempts.get_or_create(&OutcomeLabel { outcome: label }).inc();
+    let attempt = DeliveryAttempt { at: Utc::now(), status_code, error, duration_ms: elapsed.as_millis() as i64 };
+    if let Err(e) = st.store.record_attempt(&d.id, attempt, outcome).await {
+        // The lease runs out and the delivery is tried again: at least once, never lost.
+        tracing::error!(error = %e, delivery = %d.id, "recording a webhook attempt failed");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let first = backoff(0).as_millis();
+        assert!((800..=1200).contains(&first));
+        let fifth = backoff(4).as_millis();
+        assert!((12_800..=19_200).contains(&fifth));
+        assert!(backoff(30).as_millis() <= 4_320_000);
+    }
+}

@@ -1,0 +1,27 @@
+//! What every handler shares: configuration, storage, the bus, the message
+//! writer, metrics, the token signer and the shutdown signal.
+
+use std::{path::PathBuf, sync::Arc};
+use tokio::sync::{watch, Notify, Semaphore};
+
+use crate::{bus::Bus, config::Config, metrics::Metrics, tokens::TokenSigner, writer::MessageWriter};
+use linktor_store::Store;
+
+pub struct AppState {
+    pub config: Config,
+    pub store: Store,
+    pub bus: Bus,
+    pub writer: MessageWriter,
+    pub metrics: Arc<Metrics>,
+    pub tokens: TokenSigner,
+    /// Where uploaded files are kept.
+    pub files_dir: PathBuf,
+    /// One permit per open WebSocket; the permit lives in the socket's task.
+    pub sockets: Arc<Semaphore>,
+    /// Wakes the webhook outbox worker when a change queued deliveries.
+    pub outbox_wake: Notify,
+    /// Flips to `true` once shutdown starts; sockets close, workers drain.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+pub type SharedState = Arc<AppState>;

@@ -1,0 +1,81 @@
+//! The message writer: stores messages in batches, one transaction per batch,
+//! and answers each sender only after its batch committed. Under load many
+//! messages share one commit (one fsync on SQLite); when idle a message is
+//! committed alone, at once. Messages of one conversation always go to the
+//! same lane, so their order is kept.
+
+use linktor_core::Message;
+use linktor_store::{NewMessage, Store, StoreError};
+use std::{sync::Arc, time::Instant};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::metrics::Metrics;
+
+/// Most messages in one transaction.
+const MAX_BATCH: usize = 512;
+/// Queued messages per lane before senders wait (back-pressure).
+const LANE_QUEUE: usize = 4096;
+
+type Reply = oneshot::Sender<Result<(Message, bool), StoreError>>;
+
+#[derive(Clone)]
+pub struct MessageWriter {
+    lanes: Arc<Vec<mpsc::Sender<(NewMessage, Reply)>>>,
+}
+
+impl MessageWriter {
+    /// `lanes` writers in parallel: 1 for SQLite (one writer at a time
+    /// anyway), a few for PostgreSQL.
+    pub fn spawn(store: Store, metrics: Arc<Metrics>, lanes: usize) -> Self {
+        let senders = (0..lanes.max(1))
+            .map(|_| {
+                let (tx, rx) = mpsc::channel(LANE_QUEUE);
+                tokio::spawn(run_lane(store.clone(), metrics.clone(), rx));
+                tx
+            })
+            .collect();
+        Self { lanes: Arc::new(senders) }
+    }
+
+    /// Stores one message; `Ok((message, false))` for a resend of a known client id.
+    pub async fn append(&self, message: NewMessage) -> Result<(Message, bool), StoreError> {
+        let lane = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            message.conversation.hash(&mut h);
+            (h.finish() as usize) % self.lanes.len()
+        };
+        let (tx, rx) = oneshot::channel();
+        self.lanes[lane]
+            .send((message, tx))
+            .await
+            .map_err(|_| StoreError::Corrupt("message writer stopped".into()))?;
+        rx.await.map_err(|_| StoreError::Corrupt("message writer stopped".into()))?
+    }
+}
+
+async fn run_lane(store: Store, metrics: Arc<Metrics>, mut rx: mpsc::Receiver<(NewMessage, Reply)>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    // Ends when every sender is gone (shutdown), after the last batch is stored.
+    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let (messages, replies): (Vec<_>, Vec<_>) = batch.drain(..).unzip();
+        let started = Instant::now();
+        match store.append_messages(messages).await {
+            Ok(results) => {
+                metrics.store_batch_seconds.observe(started.elapsed().as_secs_f64());
+                for (result, reply) in results.into_iter().zip(replies) {
+                    if matches!(result, Ok((_, true))) {
+                        metrics.messages_stored.inc();
+                    }
+                    let _ = reply.send(result);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "storing a batch of messages failed");
+                for reply in replies {
+                    let _ = reply.send(Err(StoreError::Corrupt("storage unavailable".into())));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,429 @@
+//! The visitor WebSocket (`GET /v1/ws?token=…`, docs/protocol.md §3). One task
+//! per socket owns it: it reads client frames in order, forwards bus events
+//! for its visitor and channel, pings, and closes on shutdown. Messages are
+//! forwarded strictly in `seq` order from `resume`'s `lastSeq`: a gap (a lagged
+//! bus, a missed event) is filled from storage, so nothing is lost or doubled.
+
+use axum::{
+    extract::{
+        ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade},
+        Query, State,
+    },
+    http::HeaderMap,
+    response::{IntoResponse, Response},
+};
+use linktor_core::{
+    protocol::validate_client_id, ClientFrame, ConversationId, Direction, Reader, SenderType, ServerFrame,
+};
+use serde::Deserialize;
+use std::time::Duration;
+use tokio::{sync::broadcast::error::RecvError, time::Instant};
+
+use crate::{
+    bus::{BusEvent, Topic},
+    chat::VisitorCtx,
+    error::{ApiError, ApiResult},
+    http::widget::check_origin,
+    metrics::KindLabel,
+    state::SharedState,
+};
+
+pub const MAX_FRAME_BYTES: usize = 64 * 1024;
+const PING_EVERY: Duration = Duration::from_secs(25);
+const IDLE_LIMIT: Duration = Duration::from_secs(60);
+const RATE_PER_SEC: f64 = 20.0;
+const RATE_BURST: f64 = 40.0;
+/// Delivery receipts are written at most this often per socket.
+const DELIVERED_FLUSH: Duration = Duration::from_millis(250);
+const CATCH_UP_PAGE: i64 = 200;
+
+#[derive(Deserialize)]
+pub struct WsQuery {
+    token: Option<String>,
+}
+
+/// The visitor WebSocket (protocol in docs/protocol.md).
+#[utoipa::path(get, path = "/v1/ws", tag = "widget",
+    params(("token" = String, Query, description = "session token from POST /v1/widget/sessions")),
+    responses((status = 101, description = "WebSocket"), (status = 401, body = linktor_core::api::ErrorBody), (status = 403, body = linktor_core::api::ErrorBody)))]
+pub async fn visitor_ws(
+    State(st): State<SharedState>,
+    Query(q): Query<WsQuery>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> ApiResult<Response> {
+    let token = q.token.ok_or_else(|| ApiError::Unauthorized("a session token is required".into()))?;
+    let claims = st
+        .tokens
+        .verify(&token, chrono::Utc::now().timestamp())
+        .ok_or_else(|| ApiError::Unauthorized("the session token is invalid or expired".into()))?;
+    let channel = st
+        .store
+        .channel_any_account(&claims.c)
+        .await
+        .map_err(|_| ApiError::Unauthorized("the session's channel no longer exists".into()))?;
+    check_origin(&headers, &channel)?;
+    let permit = st
+        .sockets
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| ApiError::Internal(anyhow::anyhow!("connection limit reached")))?;
+    let ctx = VisitorCtx { account: claims.a, channel: claims.c, visitor: claims.v };
+    Ok(ws
+        .max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        // Small buffers: an idle socket must cost a few KB, not tungstenite's 128 KB default.
+        .read_buffer_size(1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(1024 * 1024)
+        .on_upgrade(move |socket| async move {
+            let kind = KindLabel { kind: "visitor" };
+            st.metrics.sockets.get_or_create(&kind).inc();
+            VisitorSocket::new(st.clone(), ctx, socket).run().await;
+            st.metrics.sockets.get_or_create(&kind).dec();
+            drop(permit);
+        })
+        .into_response())
+}
+
+/// A token bucket: `RATE_PER_SEC` frames a second, bursts of `RATE_BURST`.
+struct RateLimit {
+    tokens: f64,
+    at: Instant,
+}
+
+impl RateLimit {
+    fn allow(&mut self) -> bool {
+        let now = Instant::now();
+        self.tokens = (self.tokens + now.duration_since(self.at).as_secs_f64() * RATE_PER_SEC).min(RATE_BURST);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+struct VisitorSocket {
+    st: SharedState,
+    ctx: VisitorCtx,
+    socket: WebSocket,
+    /// The visitor's conversation, once there is one.
+    conversation: Option<ConversationId>,
+    /// Highest message seq sent on this socket; `None` until `resume`.
+    sent_seq: Option<i64>,
+    /// Highest business-message seq sent but not yet recorded as delivered.
+    undelivered: Option<i64>,
+    flush_at: Option<Instant>,
+    rate: RateLimit,
+    last_heard: Instant,
+}
+
+enum Flow {
+    Continue,
+    Close(Option<CloseFrame>),
+}
+
+fn frame(f: &ServerFrame) -> WsMessage {
+    WsMessage::text(serde_json::to_string(f).expect("frames serialise"))
+}
+
+fn error_frame(code: &str, message: impl Into<String>, client_id: Option<String>) -> ServerFrame {
+    ServerFrame::Error { code: code.into(), message: message.into(), client_id }
+}
+
+impl VisitorSocket {
+    fn new(st: SharedState, ctx: VisitorCtx, socket: WebSocket) -> Self {
+        Self {
+            st,
+            ctx,
+            socket,
+            conversation: None,
+            sent_seq: None,
+            undelivered: None,
+            flush_at: None,
+            rate: RateLimit { tokens: RATE_BURST, at: Instant::now() },
+            last_heard: Instant::now(),
+        }
+    }
+
+    async fn run(mut self) {
+        let mut visitor_events = self.st.bus.subscribe(&Topic::Visitor(self.ctx.visitor.clone())).await;
+        let mut channel_events = self.st.bus.subscribe(&Topic::Channel(self.ctx.channel.clone())).await;
+        let mut shutdown = self.st.shutdown.clone();
+        let mut ping = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
+        let close = loop {
+            let flush_at = self.flush_at;
+            let flow = tokio::select! {
+                incoming = self.socket.recv() => match incoming {
+                    Some(Ok(msg)) => self.on_frame(msg).await,
+                    Some(Err(e)) => {
+                        let too_big = e.to_string().to_lowercase().contains("too long") || e.to_string().to_lowercase().contains("size");
+                        Flow::Close(too_big.then(|| CloseFrame { code: 1009, reason: "frame too large".into() }))
+                    }
+                    None => Flow::Close(None),
+                },
+                event = visitor_events.recv() => match event {
+                    Ok(e) => self.on_event(&e).await,
+                    Err(RecvError::Lagged(_)) => self.catch_up().await,
+                    Err(RecvError::Closed) => Flow::Close(None),
+                },
+                event = channel_events.recv() => match event {
+                    Ok(e) => self.on_event(&e).await,
+                    Err(RecvError::Lagged(_)) => Flow::Continue,
+                    Err(RecvError::Closed) => Flow::Close(None),
+                },
+                _ = ping.tick() => {
+                    if self.last_heard.elapsed() > IDLE_LIMIT {
+                        Flow::Close(Some(CloseFrame { code: 1001, reason: "idle".into() }))
+                    } else {
+                        self.send_raw(WsMessage::Ping(Default::default())).await
+                    }
+                }
+                _ = async { tokio::time::sleep_until(flush_at.unwrap_or_else(Instant::now)).await }, if flush_at.is_some() => {
+                    self.flush_delivered().await;
+                    Flow::Continue
+                }
+                _ = shutdown.changed() => Flow::Close(Some(CloseFrame { code: 1001, reason: "server shutting down".into() })),
+            };
+            if let Flow::Close(frame) = flow {
+                break frame;
+            }
+        };
+        self.flush_delivered().await;
+        if let Some(frame) = close {
+            let _ = self.socket.send(WsMessage::Close(Some(frame))).await;
+        }
+    }
+
+    async fn send(&mut self, f: &ServerFrame) -> Flow {
+        self.send_raw(frame(f)).await
+    }
+
+    async fn send_raw(&mut self, m: WsMessage) -> Flow {
+        match self.socket.send(m).await {
+            Ok(()) => Flow::Continue,
+            Err(_) => Flow::Close(None),
+        }
+    }
+
+    async fn on_frame(&mut self, msg: WsMessage) -> Flow {
+        self.last_heard = Instant::now();
+        let text = match msg {
+            WsMessage::Text(t) => t,
+            WsMessage::Binary(_) => return self.send(&error_frame("bad_request", "frames are JSON text", None)).await,
+            WsMessage::Close(_) => return Flow::Close(None),
+            WsMessage::Ping(_) | WsMessage::Pong(_) => return Flow::Continue,
+        };
+        if !self.rate.allow() {
+            return self.send(&error_frame("rate_limited", "too many frames; slow down", None)).await;
+        }
+        let parsed: ClientFrame = match serde_json::from_str(text.as_str()) {
+            Ok(f) => f,
+            Err(e) => {
+                let code = if e.is_syntax() || e.is_eof() { "invalid_json" } else { "validation_failed" };
+                return self.send(&error_frame(code, e.to_string(), None)).await;
+            }
+        };
+        let client_id = match &parsed {
+            ClientFrame::MessageSend { client_id, .. }
+            | ClientFrame::ButtonClick { client_id, .. }
+            | ClientFrame::FormSubmit { client_id, .. } => Some(client_id.clone()),
+            _ => None,
+        };
+        match self.handle(parsed).await {
+            Ok(flow) => flow,
+            Err(e) => {
+                let (_, code) = e.status_and_code();
+                let message = match &e {
+                    ApiError::Internal(err) => {
+                        tracing::error!(error = ?err, "visitor frame failed");
+                        "internal error".to_owned()
+                    }
+                    ApiError::Validation(v) => format!("{}: {}", v.field, v.message),
+                    other => other.to_string(),
+                };
+                self.send(&error_frame(code, message, client_id)).await
+            }
+        }
+    }
+
+    async fn handle(&mut self, parsed: ClientFrame) -> ApiResult<Flow> {
+        let st = self.st.clone();
+        Ok(match parsed {
+            ClientFrame::Ping => self.send(&ServerFrame::Pong).await,
+            ClientFrame::Resume { last_seq } => {
+                let conversation = st.store.current_conversation(&self.ctx.account, &self.ctx.visitor).await?;
+                self.conversation = conversation.as_ref().map(|c| c.id.clone());
+                let last = conversation.as_ref().map_or(0, |c| c.last_seq);
+                self.sent_seq = Some(last_seq.clamp(0, last));
+                let read_seq = match &self.conversation {
+                    Some(c) => st.store.receipts(&self.ctx.account, c).await?.1,
+                    None => 0,
+                };
+                let agents_online = st.store.agents_online(&self.ctx.account).await?;
+                let ready = ServerFrame::Ready {
+                    visitor_id: self.ctx.visitor.clone(),
+                    conversation_id: self.conversation.clone(),
+                    last_seq: last,
+                    read_seq,
+                    agents_online,
+                };
+                if let Flow::Close(f) = self.send(&ready).await {
+                    return Ok(Flow::Close(f));
+                }
+                self.catch_up().await
+            }
+            ClientFrame::MessageSend { client_id, content } => {
+                validate_client_id(&client_id)?;
+                if matches!(content, linktor_core::Content::Interactive { .. } | linktor_core::Content::Card { .. }) {
+                    return Err(ApiError::Validation(linktor_core::ValidationError::new(
+                        "content.type",
+                        "visitors send text, image or file",
+                    )));
+                }
+                if let linktor_core::Content::Image { image } = &content {
+                    self.check_own_file(&image.url)?;
+                }
+                if let linktor_core::Content::File { file } = &content {
+                    self.check_own_file(&file.url)?;
+                }
+                let message = st.visitor_message(&self.ctx, client_id.clone(), content, None, vec![]).await?;
+                self.conversation = Some(message.conversation_id.clone());
+                self.send(&ServerFrame::Ack { client_id, message: Some(message) }).await
+            }
+            ClientFrame::ButtonClick { message_id, button_id, client_id } => {
+                validate_client_id(&client_id)?;
+                let message = st.button_click(&self.ctx, &message_id, &button_id, client_id.clone()).await?;
+                self.send(&ServerFrame::Ack { client_id, message: Some(message) }).await
+            }
+            ClientFrame::FormSubmit { form, fields, client_id } => {
+                validate_client_id(&client_id)?;
+                let channel = st.store.channel_any_account(&self.ctx.channel).await?;
+                let message = st.form_submit(&self.ctx, &channel, form, fields, client_id.clone()).await?;
+                self.send(&ServerFrame::Ack { client_id, message }).await
+            }
+            ClientFrame::Typing { state } => {
+                if let Some(conversation) = &self.conversation {
+                    let sender = linktor_core::Sender {
+                        sender_type: SenderType::Visitor,
+                        id: self.ctx.visitor.to_string(),
+                        name: None,
+                        avatar: None,
+                    };
+                    st.typing(&self.ctx.account, &self.ctx.visitor, conversation, sender, state).await;
+                }
+                Flow::Continue
+            }
+            ClientFrame::Read { seq } => {
+                if let Some(conversation) = self.conversation.clone() {
+                    st.read(&self.ctx.account, &self.ctx.channel, &self.ctx.visitor, &conversation, Reader::Visitor, seq).await?;
+                }
+                Flow::Continue
+            }
+            ClientFrame::UserUpdate { user } => {
+                user.validate()?;
+                let mut visitor = st.store.visitor(&self.ctx.account, &self.ctx.visitor).await?;
+                visitor.visitor.user.merge(user);
+                visitor.visitor.user.validate()?;
+                st.store
+                    .update_visitor(&self.ctx.account, &self.ctx.visitor, &visitor.visitor.user, &visitor.visitor.context, None)
+                    .await?;
+                Flow::Continue
+            }
+        })
+    }
+
+    /// Visitors may only attach files uploaded through this server.
+    fn check_own_file(&self, url: &str) -> ApiResult<()> {
+        let prefix = format!("{}/v1/files/file_", self.st.config.public_url);
+        if !url.starts_with(&prefix) {
+            return Err(ApiError::Validation(linktor_core::ValidationError::new(
+                "content.url",
+                "attach files with the upload endpoint",
+            )));
+        }
+        Ok(())
+    }
+
+    async fn on_event(&mut self, event: &BusEvent) -> Flow {
+        match event {
+            BusEvent::Message { message, .. } => {
+                self.conversation.get_or_insert_with(|| message.conversation_id.clone());
+                match self.sent_seq {
+                    None => Flow::Continue,
+                    Some(sent) if message.seq <= sent => Flow::Continue,
+                    Some(sent) if message.seq == sent + 1 => {
+                        self.sent_seq = Some(message.seq);
+                        self.note_delivered(message.direction, message.seq);
+                        self.send(&ServerFrame::Message { message: message.clone() }).await
+                    }
+                    Some(_) => self.catch_up().await,
+                }
+            }
+            BusEvent::Typing { sender, state, .. } if sender.sender_type != SenderType::Visitor => {
+                self.send(&ServerFrame::Typing { state: *state, sender: sender.clone() }).await
+            }
+            BusEvent::Read { seq, reader: Reader::Agent, .. } => self.send(&ServerFrame::Read { seq: *seq, reader: Reader::Agent }).await,
+            BusEvent::Conversation { conversation } => {
+                self.conversation = Some(conversation.id.clone());
+                let r = linktor_core::ConversationRef {
+                    id: conversation.id.clone(),
+                    status: conversation.status,
+                    last_seq: conversation.last_seq,
+                };
+                self.send(&ServerFrame::Conversation { conversation: r }).await
+            }
+            BusEvent::Availability { agents_online, .. } => {
+                self.send(&ServerFrame::Availability { agents_online: *agents_online }).await
+            }
+            BusEvent::Config { config } => self.send(&ServerFrame::Config { config: config.clone() }).await,
+            _ => Flow::Continue,
+        }
+    }
+
+    /// Sends every stored message after `sent_seq`, in order.
+    async fn catch_up(&mut self) -> Flow {
+        let (Some(mut sent), Some(conversation)) = (self.sent_seq, self.conversation.clone()) else {
+            return Flow::Continue;
+        };
+        loop {
+            let page = match self.st.store.messages_after(&self.ctx.account, &conversation, sent, CATCH_UP_PAGE).await {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::error!(error = %e, "catch-up read failed");
+                    return Flow::Close(Some(CloseFrame { code: 1011, reason: "try again".into() }));
+                }
+            };
+            let full = page.len() as i64 == CATCH_UP_PAGE;
+            for message in page {
+                sent = message.seq;
+                self.sent_seq = Some(sent);
+                self.note_delivered(message.direction, message.seq);
+                if let Flow::Close(f) = self.send(&ServerFrame::Message { message }).await {
+                    return Flow::Close(f);
+                }
+            }
+            if !full {
+                return Flow::Continue;
+            }
+        }
+    }
+
+    fn note_delivered(&mut self, direction: Direction, seq: i64) {
+        if direction == Direction::Outbound {
+            self.undelivered = Some(seq);
+            self.flush_at.get_or_insert_with(|| Instant::now() + DELIVERED_FLUSH);
+        }
+    }
+
+    async fn flush_delivered(&mut self) {
+        self.flush_at = None;
+        let (Some(seq), Some(conversation)) = (self.undelivered.take(), self.conversation.clone()) else { return };
+        if let Err(e) = self.st.delivered(&self.ctx.account, &self.ctx.channel, &self.ctx.visitor, &conversation, seq).await {
+            tracing::warn!(error = %e, "recording delivery failed");
+        }
+    }
+}

@@ -101,7 +101,9 @@ export class Chat {
           this.set({ link });
         },
         refused: (clientId, code, message) => {
-          this.set({ conv: C.updateLocal(this.state.conv, clientId, { status: 'failed', error: message || code }) });
+          const isMessage = this.state.conv.messages.some((m) => m.clientId === clientId);
+          // A refused message shows under it, with Retry; a refused form answer as a notice.
+          this.set(isMessage ? { conv: C.updateLocal(this.state.conv, clientId, { status: 'failed', error: message || code }) } : { notice: message || code });
           host.report(`the server refused a message (${code}): ${message}`);
         },
       },

@@ -275,11 +275,30 @@ impl AppState {
             Reader::Visitor => Direction::Outbound,
             Reader::Agent => Direction::Inbound,
         };
+        if self.receipt(account, channel, visitor, conversation, direction, true, seq).await? {
+            let seq = self.store.receipts(account, conversation).await.map(|r| if reader == Reader::Visitor { r.0 } else { r.1 })?;
+            self.announce(account, visitor, BusEvent::Read { visitor: visitor.clone(), conversation: conversation.clone(), seq, reader }).await;
+        }
+        Ok(())
+    }
+
+    /// The visitor's widget received the business's messages up to `seq`.
+    pub async fn delivered(&self, account: &AccountId, channel: &ChannelId, visitor: &VisitorId, conversation: &ConversationId, seq: i64) -> ApiResult<()> {
+        if self.receipt(account, channel, visitor, conversation, Direction::Outbound, false, seq).await? {
+            let seq = self.store.receipts(account, conversation).await?.2;
+            self.announce(account, visitor, BusEvent::Delivered { visitor: visitor.clone(), conversation: conversation.clone(), seq }).await;
+        }
+        Ok(())
+    }
+
+    /// Records a receipt with its webhooks; whether any message changed.
+    #[allow(clippy::too_many_arguments)]
+    async fn receipt(&self, account: &AccountId, channel: &ChannelId, visitor: &VisitorId, conversation: &ConversationId, direction: Direction, read: bool, seq: i64) -> ApiResult<bool> {
         let (ch, vid, cid) = (channel.clone(), visitor.clone(), conversation.clone());
         let update = self
             .store
-            .mark_receipt(account, conversation, direction, true, seq, |id| {
-                vec![WebhookEvent::MessageRead(MessageStatusEvent {
+            .mark_receipt(account, conversation, direction, read, seq, |id, is_read| {
+                let data = MessageStatusEvent {
                     id: id.clone(),
                     channel_id: ch.clone(),
                     channel_type: "webchat".into(),
@@ -287,40 +306,14 @@ impl AppState {
                     conversation_id: cid.clone(),
                     visitor: vid.clone(),
                     timestamp: Utc::now(),
-                })]
+                };
+                vec![if is_read { WebhookEvent::MessageRead(data) } else { WebhookEvent::MessageDelivered(data) }]
             })
             .await?;
         if !update.messages.is_empty() {
             self.outbox_wake.notify_one();
-            let event = BusEvent::Read { visitor: visitor.clone(), conversation: conversation.clone(), seq: update.seq, reader };
-            self.announce(account, visitor, event).await;
         }
-        Ok(())
-    }
-
-    /// The visitor's widget received the business's messages up to `seq`.
-    pub async fn delivered(&self, account: &AccountId, channel: &ChannelId, visitor: &VisitorId, conversation: &ConversationId, seq: i64) -> ApiResult<()> {
-        let (ch, vid, cid) = (channel.clone(), visitor.clone(), conversation.clone());
-        let update = self
-            .store
-            .mark_receipt(account, conversation, Direction::Outbound, false, seq, |id| {
-                vec![WebhookEvent::MessageDelivered(MessageStatusEvent {
-                    id: id.clone(),
-                    channel_id: ch.clone(),
-                    channel_type: "webchat".into(),
-                    direction: Direction::Outbound,
-                    conversation_id: cid.clone(),
-                    visitor: vid.clone(),
-                    timestamp: Utc::now(),
-                })]
-            })
-            .await?;
-        if !update.messages.is_empty() {
-            self.outbox_wake.notify_one();
-            let event = BusEvent::Delivered { visitor: visitor.clone(), conversation: conversation.clone(), seq: update.seq };
-            self.announce(account, visitor, event).await;
-        }
-        Ok(())
+        Ok(!update.messages.is_empty())
     }
 
     pub async fn set_status(&self, account: &AccountId, conversation: &ConversationId, status: ConversationStatus) -> ApiResult<Conversation> {

@@ -389,8 +389,10 @@ impl Store {
         message_from_row(&row)
     }
 
-    /// Marks messages of `direction` up to `seq` as read (or delivered), moves
-    /// the conversation's watermark, and queues a webhook event per message.
+    /// Marks messages of `direction` up to `seq` as read (or only delivered),
+    /// moves the conversation's watermark, and queues webhook events for each
+    /// message newly delivered (`events(id, false)`) and read (`events(id, true)`):
+    /// a read implies delivered.
     pub async fn mark_receipt(
         &self,
         account: &AccountId,
@@ -398,14 +400,13 @@ impl Store {
         direction: Direction,
         read: bool,
         seq: i64,
-        events: impl Fn(&MessageId) -> Vec<WebhookEvent>,
+        events: impl Fn(&MessageId, bool) -> Vec<WebhookEvent>,
     ) -> Result<ReceiptUpdate> {
         let watermark = match (direction, read) {
             (Direction::Outbound, true) => "visitor_read_seq",
             (Direction::Inbound, true) => "agent_read_seq",
             (_, false) => "delivered_seq",
         };
-        let column = if read { "read_at" } else { "delivered_at" };
         let dir = if direction == Direction::Inbound { "inbound" } else { "outbound" };
         let now = now_ms();
         let mut tx = self.begin_write().await?;
@@ -420,38 +421,25 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound)?;
         let new_seq: i64 = row.try_get("w")?;
-        let rows = sqlx::query(&format!(
-            "UPDATE messages SET {column} = $1 WHERE conversation_id = $2 AND account_id = $3 AND direction = $4
-               AND seq <= $5 AND {column} IS NULL RETURNING id"
-        ))
-        .bind(now)
-        .bind(conversation.as_str())
-        .bind(account.as_str())
-        .bind(dir)
-        .bind(new_seq)
-        .fetch_all(&mut *tx)
-        .await?;
-        let messages: Vec<MessageId> =
-            rows.iter().map(|r| r.try_get::<String, _>("id").map(MessageId::from_trusted)).collect::<Result<_, _>>()?;
+        let mut all_events = Vec::new();
+        let scope = (conversation, account, dir, new_seq, now);
+        let mut marked: Vec<MessageId> = Vec::new();
+        for id in mark_column(&mut tx, "delivered_at", scope).await? {
+            all_events.extend(events(&id, false));
+            if !read {
+                marked.push(id);
+            }
+        }
         if read {
-            // Read implies delivered.
-            sqlx::query(
-                "UPDATE messages SET delivered_at = $1 WHERE conversation_id = $2 AND account_id = $3 AND direction = $4
-                   AND seq <= $5 AND delivered_at IS NULL",
-            )
-            .bind(now)
-            .bind(conversation.as_str())
-            .bind(account.as_str())
-            .bind(dir)
-            .bind(new_seq)
-            .execute(&mut *tx)
-            .await?;
+            for id in mark_column(&mut tx, "read_at", scope).await? {
+                all_events.extend(events(&id, true));
+                marked.push(id);
+            }
         }
         let mut cache = EndpointCache::default();
-        let all: Vec<WebhookEvent> = messages.iter().flat_map(&events).collect();
-        self.enqueue_events(&mut tx, &mut cache, account, all).await?;
+        self.enqueue_events(&mut tx, &mut cache, account, all_events).await?;
         tx.commit().await?;
-        Ok(ReceiptUpdate { seq: new_seq, messages })
+        Ok(ReceiptUpdate { seq: new_seq, messages: marked })
     }
 
     /// The watermarks `(visitor_read_seq, agent_read_seq, delivered_seq)`.
@@ -464,6 +452,26 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         Ok((row.try_get("visitor_read_seq")?, row.try_get("agent_read_seq")?, row.try_get("delivered_seq")?))
     }
+}
+
+/// Sets `column` (delivered_at or read_at) on the scope's messages that lack it; returns their ids.
+async fn mark_column(
+    tx: &mut Transaction<'static, Any>,
+    column: &str,
+    (conversation, account, direction, up_to, now): (&ConversationId, &AccountId, &str, i64, i64),
+) -> Result<Vec<MessageId>> {
+    let rows = sqlx::query(&format!(
+        "UPDATE messages SET {column} = $1 WHERE conversation_id = $2 AND account_id = $3 AND direction = $4
+           AND seq <= $5 AND {column} IS NULL RETURNING id"
+    ))
+    .bind(now)
+    .bind(conversation.as_str())
+    .bind(account.as_str())
+    .bind(direction)
+    .bind(up_to)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter().map(|r| Ok(MessageId::from_trusted(r.try_get("id")?))).collect()
 }
 
 async fn conversation_in(tx: &mut Transaction<'static, Any>, account: &AccountId, id: &ConversationId) -> Result<Conversation> {

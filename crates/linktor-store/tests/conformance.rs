@@ -190,19 +190,19 @@ async fn receipts_move_forward_only(store: &Store) {
         m.sender = Sender { sender_type: SenderType::Api, id: "api".into(), name: None, avatar: None };
         append(store, m).await;
     }
-    let up = store.mark_receipt(&f.account, &f.conversation, Direction::Outbound, true, 2, |_| vec![]).await.unwrap();
+    let up = store.mark_receipt(&f.account, &f.conversation, Direction::Outbound, true, 2, |_, _| vec![]).await.unwrap();
     assert_eq!((up.seq, up.messages.len()), (2, 2));
-    let back = store.mark_receipt(&f.account, &f.conversation, Direction::Outbound, true, 1, |_| vec![]).await.unwrap();
+    let back = store.mark_receipt(&f.account, &f.conversation, Direction::Outbound, true, 1, |_, _| vec![]).await.unwrap();
     assert_eq!((back.seq, back.messages.len()), (2, 0));
     // A seq beyond the conversation is ignored, not trusted.
-    let beyond = store.mark_receipt(&f.account, &f.conversation, Direction::Outbound, true, 99, |_| vec![]).await.unwrap();
+    let beyond = store.mark_receipt(&f.account, &f.conversation, Direction::Outbound, true, 99, |_, _| vec![]).await.unwrap();
     assert_eq!(beyond.seq, 2);
     let msgs = store.messages_after(&f.account, &f.conversation, 0, 10).await.unwrap();
     assert_eq!(msgs[0].status, linktor_core::MessageStatus::Read);
     assert_eq!(msgs[2].status, linktor_core::MessageStatus::Sent);
     assert_eq!(store.receipts(&f.account, &f.conversation).await.unwrap().0, 2);
     let other = store.create_account("Other").await.unwrap();
-    assert!(store.mark_receipt(&other, &f.conversation, Direction::Outbound, true, 3, |_| vec![]).await.is_err());
+    assert!(store.mark_receipt(&other, &f.conversation, Direction::Outbound, true, 3, |_, _| vec![]).await.is_err());
 }
 
 async fn outbox_queues_claims_and_retries(store: &Store) {

@@ -359,11 +359,15 @@ pub async fn download(State(st): State<SharedState>, Path(file_id): Path<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use linktor_core::channel::FileUploadPolicy;
 
     #[test]
     fn sniffing_ignores_names() {
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), "image/png");
-        assert_eq!(sniff(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0"), "application/x-executable");
+        let mut elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0".to_vec();
+        elf.resize(128, 0);
+        assert_ne!(sniff(&elf), "image/png");
+        assert!(!FileUploadPolicy::default().allows(&sniff(&elf), Some("png")));
         assert_eq!(sniff(b"MZ\x90\0\x03\0\0\0"), "application/vnd.microsoft.portable-executable");
         assert_eq!(sniff(b"<html><script>alert(1)</script>"), "text/html");
         assert_eq!(sniff(b"hello"), "text/plain");

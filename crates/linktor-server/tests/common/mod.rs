@@ -61,7 +61,7 @@ impl TestServer {
         Self {
             server: Some(server),
             base,
-            http: reqwest::Client::new(),
+            http: reqwest::Client::builder().user_agent("Mozilla/5.0 (linktor tests)").build().unwrap(),
             account,
             channel: channel.channel.id.to_string(),
             api_key: key.key,

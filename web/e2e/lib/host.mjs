@@ -35,7 +35,11 @@ export async function startHost() {
       return res.end('not found');
     }
     res.writeHead(200, { 'Content-Type': p.type, 'Cache-Control': 'no-store', ...p.headers });
-    res.end(p.body);
+    // <!--PAUSE--> sends what comes before it, then the rest 1.5 s later (a slow page).
+    const [first, rest] = p.body.split('<!--PAUSE-->');
+    if (rest === undefined) return res.end(first);
+    res.write(first);
+    setTimeout(() => res.end(rest), 1500);
   });
   await new Promise((r) => server.listen(port, '127.0.0.1', r));
   // localhost, not 127.0.0.1: the page's Origin differs from the API's by host and port.

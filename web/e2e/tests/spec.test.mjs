@@ -296,3 +296,14 @@ test('autoOpen after openDelay; position bottom-left; size compact; zIndex', asy
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the snippet also works from <head>, before <body> exists', async () => {
+  const head = `<script>${loader(w.server.origin)}\nlinktor('init', { channelId: '${w.server.channel.id}' });</script>`;
+  // A slow page: <body> has not started when linktor.js and the config arrive.
+  const url = w.host.page('/in-head', pageHtml('', { head: head + '<!--PAUSE-->' }));
+  const { page, errors, context } = await open(w.browser, url);
+  await launcher(page).waitFor();
+  assert.equal(await page.locator('.linktor-widget').count(), 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

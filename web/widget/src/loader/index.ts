@@ -80,7 +80,9 @@ const report = (m: string) => console.error('[Linktor] ' + m);
     if (!o) return;
     starting = true;
     const my = live;
-    fetchConfig(o.channelId).then((c) => {
+    fetchConfig(o.channelId).then(async (c) => {
+      // A snippet placed in <head> may get here before <body> exists.
+      if (!document.body) await new Promise((r) => addEventListener('DOMContentLoaded', r));
       if (my !== live) return; // destroyed meanwhile
       starting = false;
       if (c === false) return;
@@ -95,7 +97,8 @@ const report = (m: string) => console.error('[Linktor] ' + m);
   /** The channel's settings; null when the server cannot be reached (defaults apply), false when the channel refuses this page. */
   async function fetchConfig(id: string): Promise<ChannelConfig | null | false> {
     try {
-      const r = await fetch(`${apiBase}/v1/widget/channels/${encodeURIComponent(id)}/config`, { credentials: 'omit' });
+      // Cross-origin, so no cookies are sent (the default 'same-origin' credentials mode).
+      const r = await fetch(`${apiBase}/v1/widget/channels/${encodeURIComponent(id)}/config`);
       if (r.ok) return await r.json();
       report(r.status === 404 ? `init.channelId: no channel '${id}'` : r.status === 403 ? `init.channelId: ${location.host} is not an allowed domain of '${id}'` : `init: channel config HTTP ${r.status}`);
       return r.status === 404 || r.status === 403 ? false : null;

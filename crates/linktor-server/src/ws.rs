@@ -29,6 +29,10 @@ use crate::{
 };
 
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
+/// What the WebSocket layer reads at most before giving up on a peer. Frames
+/// between this and `MAX_FRAME_BYTES` are read whole, then refused with a
+/// proper close (1009); beyond it the connection is simply dropped.
+const HARD_FRAME_BYTES: usize = 1024 * 1024;
 const PING_EVERY: Duration = Duration::from_secs(25);
 const IDLE_LIMIT: Duration = Duration::from_secs(60);
 const RATE_PER_SEC: f64 = 20.0;
@@ -70,8 +74,8 @@ pub async fn visitor_ws(
         .map_err(|_| ApiError::Internal(anyhow::anyhow!("connection limit reached")))?;
     let ctx = VisitorCtx { account: claims.a, channel: claims.c, visitor: claims.v };
     Ok(ws
-        .max_message_size(MAX_FRAME_BYTES)
-        .max_frame_size(MAX_FRAME_BYTES)
+        .max_message_size(HARD_FRAME_BYTES)
+        .max_frame_size(HARD_FRAME_BYTES)
         // Small buffers: an idle socket must cost a few KB, not tungstenite's 128 KB default.
         .read_buffer_size(1024)
         .write_buffer_size(0)
@@ -159,10 +163,7 @@ impl VisitorSocket {
             let flow = tokio::select! {
                 incoming = self.socket.recv() => match incoming {
                     Some(Ok(msg)) => self.on_frame(msg).await,
-                    Some(Err(e)) => {
-                        let too_big = e.to_string().to_lowercase().contains("too long") || e.to_string().to_lowercase().contains("size");
-                        Flow::Close(too_big.then(|| CloseFrame { code: 1009, reason: "frame too large".into() }))
-                    }
+                    Some(Err(_)) => Flow::Close(None),
                     None => Flow::Close(None),
                 },
                 event = visitor_events.recv() => match event {
@@ -217,6 +218,9 @@ impl VisitorSocket {
             WsMessage::Close(_) => return Flow::Close(None),
             WsMessage::Ping(_) | WsMessage::Pong(_) => return Flow::Continue,
         };
+        if text.len() > MAX_FRAME_BYTES {
+            return Flow::Close(Some(CloseFrame { code: 1009, reason: "frame larger than 64 KiB".into() }));
+        }
         if !self.rate.allow() {
             return self.send(&error_frame("rate_limited", "too many frames; slow down", None)).await;
         }

@@ -1,0 +1,281 @@
+//! Hostile input, each with a test: wrong or missing Origin, forged or expired
+//! tokens, someone else's ids, oversized frames and bodies, malformed JSON,
+//! script in text, an executable uploaded as an image.
+
+mod common;
+
+use common::*;
+use futures::SinkExt;
+use reqwest::Method;
+use serde_json::json;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+
+#[tokio::test]
+async fn origins_outside_the_allowed_domains_are_refused_everywhere() {
+    let t = TestServer::start().await;
+    let config = t.url(&format!("/v1/widget/channels/{}/config", t.channel));
+    for origin in [Some("https://evil.com"), Some("https://example.com.evil.com"), Some("null"), None] {
+        let mut req = t.http.get(&config);
+        let mut session = t.http.post(t.url("/v1/widget/sessions")).json(&json!({ "channelId": t.channel }));
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+            session = session.header("origin", o);
+        }
+        let r = req.send().await.unwrap();
+        assert_eq!(r.status(), 403, "{origin:?}");
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "origin_not_allowed");
+        assert_eq!(session.send().await.unwrap().status(), 403, "{origin:?}");
+    }
+    for ok in ["https://example.com", "https://www.example.com", "http://a.b.example.com:8080"] {
+        assert_eq!(t.http.get(&config).header("origin", ok).send().await.unwrap().status(), 200, "{ok}");
+    }
+    let v = t.visitor().await;
+    assert_eq!(t.connect_from(&v.token, Some("https://evil.com")).await.err(), Some(403));
+    assert_eq!(t.connect_from(&v.token, None).await.err(), Some(403));
+    // An unknown channel is a 404, not a leak of whether it exists elsewhere.
+    let r = t.http.get(t.url("/v1/widget/channels/ch_nope/config")).header("origin", ORIGIN).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+}
+
+#[tokio::test]
+async fn forged_and_expired_tokens_get_nothing() {
+    let t = TestServer::start().await;
+    let v = t.visitor().await;
+    assert_eq!(t.connect_from("garbage", Some(ORIGIN)).await.err(), Some(401));
+    let (payload, mac) = v.token.split_once('.').unwrap();
+    let forged = format!("{}x.{mac}", payload);
+    assert_eq!(t.connect_from(&forged, Some(ORIGIN)).await.err(), Some(401));
+    // A token signed with another key for this very visitor.
+    let other = linktor_server::tokens::TokenSigner::new("not the server's key");
+    let claims = linktor_server::tokens::VisitorClaims { v: v.id.parse().unwrap(), c: t.channel.parse().unwrap(), a: t.account.clone(), exp: i64::MAX };
+    assert_eq!(t.connect_from(&other.sign(&claims), Some(ORIGIN)).await.err(), Some(401));
+    // Expired, though genuinely signed.
+    let key = t.state().store.server_secret("visitor_token_key").await.unwrap();
+    let expired = linktor_server::tokens::TokenSigner::new(&key).sign(&linktor_server::tokens::VisitorClaims { exp: 1, ..claims });
+    assert_eq!(t.connect_from(&expired, Some(ORIGIN)).await.err(), Some(401));
+    // A forged token at the session endpoint starts a new visitor, never the claimed one.
+    let (status, body) = t.session(json!({ "channelId": t.channel, "token": forged })).await;
+    assert_eq!(status, 201);
+    assert_ne!(body["visitorId"], v.id.as_str());
+    assert!(body["messages"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_visitor_cannot_reach_another_visitors_conversation() {
+    let t = TestServer::start().await;
+    let alice = t.visitor().await;
+    let mallory = t.visitor().await;
+    let (_, msg) = t.api(Method::POST, "/v1/messages", Some(json!({ "channelId": t.channel, "to": alice.id, "content": { "type": "interactive",
+        "interactive": { "type": "buttons", "body": { "text": "Refund?" }, "buttons": [ { "id": "yes", "label": "Yes" } ] } } }))).await;
+    let mut m = t.connect(&mallory.token).await;
+    m.resume(0).await;
+    m.send(json!({ "type": "button.click", "messageId": msg["id"], "buttonId": "yes", "clientId": "x1" })).await;
+    assert_eq!(m.next_of("error").await["code"], "not_found");
+    // Mallory's resume from a high seq shows nothing of Alice's.
+    let ready = m.resume(0).await;
+    assert!(ready["conversationId"].is_null());
+    // Attaching a file that is not an upload of this server is refused.
+    m.send(json!({ "type": "message.send", "clientId": "f1", "content": { "type": "image", "image": { "url": "https://evil.com/x.png" } } })).await;
+    assert_eq!(m.next_of("error").await["code"], "validation_failed");
+    // Visitors cannot send business content.
+    m.send(json!({ "type": "message.send", "clientId": "f2", "content": { "type": "card", "card": { "title": "Free money" } } })).await;
+    assert_eq!(m.next_of("error").await["code"], "validation_failed");
+}
+
+#[tokio::test]
+async fn another_accounts_ids_get_403_and_missing_ones_404() {
+    let t = TestServer::start().await;
+    let v = t.visitor().await;
+    let mut s = t.connect(&v.token).await;
+    s.resume(0).await;
+    s.send(json!({ "type": "message.send", "clientId": "c1", "content": { "type": "text", "text": "hi" } })).await;
+    let conv = s.next_of("ack").await["message"]["conversationId"].as_str().unwrap().to_owned();
+    // A second account with its own key.
+    let store = &t.state().store;
+    let other = store.create_account("Other").await.unwrap();
+    let other_key = linktor_server::manage::create_api_key(store, &other, "k").await.unwrap().key;
+    let as_other = |m: Method, path: String, body: Option<serde_json::Value>| {
+        let mut r = t.http.request(m, t.url(&path)).bearer_auth(&other_key);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        r.send()
+    };
+    for (m, path, body) in [
+        (Method::GET, format!("/v1/conversations/{conv}"), None),
+        (Method::GET, format!("/v1/conversations/{conv}/messages"), None),
+        (Method::POST, format!("/v1/conversations/{conv}/resolve"), None),
+        (Method::GET, format!("/v1/visitors/{}", v.id), None),
+        (Method::GET, format!("/v1/channels/{}", t.channel), None),
+        (Method::PATCH, format!("/v1/channels/{}", t.channel), Some(json!({ "name": "pwned" }))),
+        (Method::DELETE, format!("/v1/channels/{}", t.channel), None),
+        (Method::GET, format!("/v1/channels/{}/identity-secret", t.channel), None),
+        (Method::POST, "/v1/messages".into(), Some(json!({ "channelId": t.channel, "to": v.id, "content": { "type": "text", "text": "x" } }))),
+        (Method::POST, "/v1/webchat/typing/start".into(), Some(json!({ "channelId": t.channel, "conversationId": conv }))),
+    ] {
+        let r = as_other(m.clone(), path.clone(), body).await.unwrap();
+        assert_eq!(r.status(), 403, "{m} {path}");
+        let b: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(b["error"]["code"], "forbidden");
+    }
+    let (_, list) = (200, as_other(Method::GET, "/v1/conversations".into(), None).await.unwrap().json::<serde_json::Value>().await.unwrap());
+    assert!(list["data"].as_array().unwrap().is_empty());
+    assert_eq!(t.api(Method::GET, "/v1/conversations/conv_doesnotexist", None).await.0, 404);
+    assert_eq!(t.api(Method::GET, "/v1/conversations/not-an-id", None).await.0, 404);
+    // Without a key, or with a wrong one: 401 with a JSON error.
+    let r = t.http.get(t.url("/v1/conversations")).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["error"]["code"], "unauthorized");
+    assert_eq!(t.http.get(t.url("/v1/conversations")).bearer_auth("lk_forged").send().await.unwrap().status(), 401);
+}
+
+#[tokio::test]
+async fn malformed_and_oversized_input_gets_clear_errors() {
+    let t = TestServer::start().await;
+    let v = t.visitor().await;
+    // REST: malformed JSON, wrong shapes, unknown fields, oversized bodies.
+    let post = |body: String| t.http.post(t.url("/v1/messages")).bearer_auth(&t.api_key).header("content-type", "application/json").body(body).send();
+    let r = post("{not json".into()).await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["error"]["code"], "invalid_json");
+    let r = post(json!({ "channelId": t.channel, "to": v.id, "content": { "type": "html", "html": "<b>" } }).to_string()).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let r = post(json!({ "channelId": t.channel, "to": v.id, "content": { "type": "text", "text": "" } }).to_string()).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let r = post(json!({ "channelId": "ch_x", "to": "msg_wrongkind", "content": { "type": "text", "text": "x" } }).to_string()).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let r = post(json!({ "channelId": t.channel, "to": v.id, "content": { "type": "text", "text": "x".repeat(300_000) } }).to_string()).await.unwrap();
+    assert_eq!(r.status(), 413);
+    let r = post(json!({ "channelId": t.channel, "to": v.id, "content": { "type": "card", "card": { "title": "t", "buttons": [ { "id": "a", "label": "a", "url": "javascript:alert(1)" } ] } } }).to_string()).await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.json::<serde_json::Value>().await.unwrap()["error"]["message"].as_str().unwrap().contains("content.card.buttons[0].url"));
+    let (status, body) = t.session(json!({ "channelId": t.channel, "user": { "email": "<script>" } })).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("validation_failed")));
+    let (status, _) = t.session(json!({ "channelId": t.channel, "page": "x".repeat(5000) })).await;
+    assert_eq!(status, 422);
+
+    // WebSocket: malformed frames get error frames and the socket stays open.
+    let mut s = t.connect(&v.token).await;
+    s.resume(0).await;
+    s.ws.send(WsMessage::text("{nope")).await.unwrap();
+    assert_eq!(s.next_of("error").await["code"], "invalid_json");
+    s.send(json!({ "type": "teleport" })).await;
+    assert_eq!(s.next_of("error").await["code"], "validation_failed");
+    s.send(json!({ "type": "message.send", "clientId": "bad id with spaces", "content": { "type": "text", "text": "x" } })).await;
+    assert_eq!(s.next_of("error").await["code"], "validation_failed");
+    s.send(json!({ "type": "ping" })).await;
+    assert_eq!(s.next_of("pong").await["type"], "pong");
+    // Flooding: beyond the burst, frames are refused with rate_limited.
+    for _ in 0..60 {
+        s.send(json!({ "type": "typing", "state": "start" })).await;
+    }
+    assert_eq!(s.next_of("error").await["code"], "rate_limited");
+    // An oversized frame closes the socket with 1009.
+    let big = json!({ "type": "message.send", "clientId": "big", "content": { "type": "text", "text": "x".repeat(70_000) } });
+    let _ = s.ws.send(WsMessage::text(big.to_string())).await;
+    let closed = s.next_of("__close").await;
+    assert_eq!(closed["code"], 1009);
+}
+
+async fn upload(t: &TestServer, token: &str, name: &str, bytes: Vec<u8>, mime: &str) -> (u16, serde_json::Value) {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()).mime_str(mime).unwrap();
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let r = t.http.post(t.url("/v1/widget/uploads")).header("origin", ORIGIN).bearer_auth(token).multipart(form).send().await.unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn uploads_are_judged_by_content_and_served_inert() {
+    let t = TestServer::start().await;
+    let v = t.visitor().await;
+    // A 1×1 PNG.
+    let png = hex_bytes("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082");
+    let (status, file) = upload(&t, &v.token, "pixel.png", png.clone(), "image/png").await;
+    assert_eq!(status, 201, "{file}");
+    assert_eq!(file["mimeType"], "image/png");
+    let got = t.http.get(file["url"].as_str().unwrap()).send().await.unwrap();
+    assert_eq!(got.headers()["x-content-type-options"], "nosniff");
+    assert!(got.headers()["content-security-policy"].to_str().unwrap().contains("sandbox"));
+    assert_eq!(got.bytes().await.unwrap().to_vec(), png);
+
+    // An ELF executable named and typed as an image.
+    let mut elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0".to_vec();
+    elf.resize(256, 0);
+    let (status, body) = upload(&t, &v.token, "cat.png", elf, "image/png").await;
+    assert_eq!((status, body["error"]["code"].as_str()), (415, Some("file_type_not_allowed")));
+    // HTML with script named .pdf.
+    let (status, _) = upload(&t, &v.token, "invoice.pdf", b"<html><script>alert(1)</script></html>".to_vec(), "application/pdf").await;
+    assert_eq!(status, 415);
+    // Over the channel's size limit.
+    let mut big = png.clone();
+    big.resize(11 * 1024 * 1024, 0);
+    let (status, _) = upload(&t, &v.token, "big.png", big, "image/png").await;
+    assert_eq!(status, 413);
+    // Without a session token.
+    let (status, _) = upload(&t, "forged.token", "pixel.png", png.clone(), "image/png").await;
+    assert_eq!(status, 401);
+    // Disabled by the channel.
+    t.api(Method::PATCH, &format!("/v1/channels/{}", t.channel), Some(json!({ "settings": { "behavior": { "fileUpload": { "enabled": false } } } }))).await;
+    let (status, _) = upload(&t, &v.token, "pixel.png", png, "image/png").await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn identity_verification_needs_a_valid_user_hash() {
+    let t = TestServer::start().await;
+    let (_, secret) = t.api(Method::GET, &format!("/v1/channels/{}/identity-secret", t.channel), None).await;
+    let secret = secret["secret"].as_str().unwrap().to_owned();
+    let hash = linktor_core::identity::hmac_hex(secret.as_bytes(), b"user_123");
+    let user = json!({ "id": "user_123", "name": "John Doe" });
+    let (status, first) = t.session(json!({ "channelId": t.channel, "user": user, "userHash": hash })).await;
+    assert_eq!(status, 201);
+    assert_eq!(first["identityVerified"], true);
+    // Another device with the same verified user gets the same visitor.
+    let (_, second) = t.session(json!({ "channelId": t.channel, "user": user, "userHash": hash })).await;
+    assert_eq!(second["visitorId"], first["visitorId"]);
+    // A wrong hash is refused; an unverified claim is another visitor.
+    let (status, body) = t.session(json!({ "channelId": t.channel, "user": user, "userHash": "00ff" })).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (401, Some("identity_unverified")));
+    let (_, claim) = t.session(json!({ "channelId": t.channel, "user": user })).await;
+    assert_ne!(claim["visitorId"], first["visitorId"]);
+    // When the channel requires it, a bare claim is refused.
+    t.api(Method::PATCH, &format!("/v1/channels/{}", t.channel), Some(json!({ "settings": { "identityVerification": true } }))).await;
+    let (status, _) = t.session(json!({ "channelId": t.channel, "user": user })).await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn anonymized_ips_are_truncated_before_storage() {
+    let t = TestServer::start().await;
+    let (_, body) = t.session(json!({ "channelId": t.channel, "privacy": { "anonymizeIP": true, "dataRetention": 30 } })).await;
+    let (_, visitor) = t.api(Method::GET, &format!("/v1/visitors/{}", body["visitorId"].as_str().unwrap()), None).await;
+    assert_eq!(visitor["context"]["ip"], "127.0.0.0");
+    let v = t.visitor().await;
+    let (_, visitor) = t.api(Method::GET, &format!("/v1/visitors/{}", v.id), None).await;
+    assert_eq!(visitor["context"]["ip"], "127.0.0.1");
+}
+
+#[tokio::test]
+async fn the_openapi_document_covers_every_route() {
+    let t = TestServer::start().await;
+    let r = t.http.get(t.url("/v1/openapi.json")).send().await.unwrap();
+    let doc: serde_json::Value = r.json().await.unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    for p in [
+        "/v1/messages", "/v1/webchat/typing/start", "/v1/webchat/typing/stop", "/v1/channels", "/v1/channels/{channel_id}",
+        "/v1/channels/{channel_id}/identity-secret", "/v1/conversations", "/v1/conversations/{conversation_id}",
+        "/v1/conversations/{conversation_id}/messages", "/v1/conversations/{conversation_id}/resolve",
+        "/v1/conversations/{conversation_id}/reopen", "/v1/visitors", "/v1/visitors/{visitor_id}", "/v1/webhooks",
+        "/v1/webhooks/{webhook_id}", "/v1/webhooks/{webhook_id}/deliveries", "/v1/webhooks/deliveries/{delivery_id}/resend",
+        "/v1/api-keys", "/v1/api-keys/{key_id}", "/v1/widget/sessions", "/v1/widget/channels/{channel_id}/config",
+        "/v1/widget/uploads", "/v1/files/{file_id}", "/v1/ws", "/v1/openapi.json", "/healthz", "/readyz", "/metrics", "/demo",
+    ] {
+        assert!(paths.contains_key(p), "{p} missing from the OpenAPI document");
+    }
+    assert!(doc["components"]["schemas"]["SendMessageRequest"].is_object());
+}
+
+fn hex_bytes(s: &str) -> Vec<u8> {
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+}

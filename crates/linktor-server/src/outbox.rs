@@ -12,8 +12,6 @@ use std::time::{Duration, Instant};
 use crate::{metrics::OutcomeLabel, state::SharedState};
 
 const BATCH: i64 = 32;
-/// Longer than any request may take, so a live worker never loses its lease.
-const LEASE_MS: i64 = 5 * 60 * 1000;
 /// Checked even without a wake-up: other nodes' deliveries and due retries.
 const POLL: Duration = Duration::from_secs(1);
 
@@ -26,10 +24,13 @@ pub fn backoff(attempts: u32) -> Duration {
 
 pub async fn run(st: SharedState, client: reqwest::Client) {
     let mut shutdown = st.shutdown.clone();
+    // Longer than a batch's requests may take, so a live worker keeps its
+    // lease; short, so a killed node's claims are retried soon.
+    let lease_ms = (st.config.webhook_timeout.as_millis() as i64) * 2 + 5_000;
     loop {
         // Drain what is due, a batch at a time, in parallel within a batch.
         loop {
-            let batch = match st.store.claim_due_deliveries(BATCH, LEASE_MS).await {
+            let batch = match st.store.claim_due_deliveries(BATCH, lease_ms).await {
                 Ok(b) => b,
                 Err(e) => {
                     tracing::error!(error = %e, "claiming webhook deliveries failed");

@@ -4,7 +4,7 @@ export type FileUploadPolicy = { enabled: boolean,
 /**
  * Bytes.
  */
-maxSize: bigint, 
+maxSize: number, 
 /**
  * MIME types (`image/*`, `application/pdf`) or extensions (`.docx`).
  */

@@ -5,7 +5,7 @@ export type ProactiveRule = { trigger: Trigger, message: string,
 /**
  * Milliseconds after the trigger fires.
  */
-delay?: bigint, 
+delay?: number, 
 /**
  * For `pageview`: the path to match.
  */

@@ -129,6 +129,7 @@ pub struct FormField {
 pub struct FileUploadPolicy {
     pub enabled: bool,
     /// Bytes.
+    #[ts(type = "number")]
     pub max_size: u64,
     /// MIME types (`image/*`, `application/pdf`) or extensions (`.docx`).
     pub allowed_types: Vec<String>,
@@ -184,7 +185,7 @@ pub struct ProactiveRule {
     pub message: String,
     /// Milliseconds after the trigger fires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[ts(optional, type = "number")]
     pub delay: Option<u64>,
     /// For `pageview`: the path to match.
     #[serde(default, skip_serializing_if = "Option::is_none")]

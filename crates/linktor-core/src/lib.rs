@@ -59,6 +59,7 @@ mod generated_types {
         ServerFrame::export_all_to(dir).unwrap();
         SessionRequest::export_all_to(dir).unwrap();
         SessionResponse::export_all_to(dir).unwrap();
+        UploadedFile::export_all_to(dir).unwrap();
         WidgetConfig::export_all_to(dir).unwrap();
         ChannelSettings::export_all_to(dir).unwrap();
         WebhookEvent::export_all_to(dir).unwrap();

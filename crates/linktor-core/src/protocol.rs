@@ -345,6 +345,18 @@ pub enum ServerFrame {
     Pong,
 }
 
+/// `POST /v1/widget/uploads` answer: attach `url` to an image or file message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadedFile {
+    pub id: crate::FileId,
+    pub url: String,
+    pub name: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    pub mime_type: String,
+}
+
 /// A client-made id: 1–64 characters of `[A-Za-z0-9_-]`.
 pub fn validate_client_id(id: &str) -> Result<(), ValidationError> {
     if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {

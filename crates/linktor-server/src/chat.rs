@@ -243,10 +243,11 @@ impl AppState {
         // An offline form is a message the agent answers later; its text is the thread's first line.
         let text = match form {
             FormKind::Offline => {
-                let body: Vec<String> = spec
-                    .iter()
-                    .filter_map(|f| fields.get(&f.name).map(|v| format!("{}: {}", f.label, v)))
-                    .collect();
+                // The channel's fields first, in its order, with its labels; then the page's own.
+                let label = |name: &str| spec.iter().find(|f| f.name == name).map_or(name.to_owned(), |f| f.label.clone());
+                let mut names: Vec<&String> = fields.keys().collect();
+                names.sort_by_key(|n| spec.iter().position(|f| &f.name == *n).unwrap_or(usize::MAX));
+                let body: Vec<String> = names.iter().map(|n| format!("{}: {}", label(n), fields[*n])).collect();
                 Some(body.join("\n"))
             }
             FormKind::Prechat => None,
@@ -337,31 +338,35 @@ impl AppState {
     }
 }
 
+/// Checks form answers. The page's `init` may define its own pre-chat and
+/// offline forms, so any field name is accepted within limits; the channel's
+/// own fields lend their type (email format) and label.
 fn validate_form(spec: &[FormField], fields: BTreeMap<String, String>) -> ApiResult<BTreeMap<String, String>> {
     if fields.len() > 20 {
-        return Err(ValidationError::new("fields", "too many fields").into());
+        return Err(ValidationError::new("fields", "at most 20 fields").into());
     }
     let mut out = BTreeMap::new();
-    for f in spec {
-        let value = fields.get(&f.name).map(|v| v.trim().to_owned()).unwrap_or_default();
-        let field = format!("fields.{}", f.name);
-        if value.is_empty() {
-            if f.required {
-                return Err(ValidationError::new(field, format!("{} is required", f.label)).into());
-            }
-            continue;
+    for (name, value) in fields {
+        let field = format!("fields.{name}");
+        let ok_name = !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !ok_name {
+            return Err(ValidationError::new("fields", "field names are 1–64 characters of A–Z, a–z, 0–9, _ or -").into());
         }
-        let max = if f.field_type == FieldType::Textarea { 4096 } else { 256 };
-        if value.chars().count() > max {
-            return Err(ValidationError::new(field, format!("at most {max} characters")).into());
+        let value = value.trim().to_owned();
+        if value.chars().count() > 4096 {
+            return Err(ValidationError::new(field, "at most 4096 characters").into());
         }
-        if f.field_type == FieldType::Email && !linktor_core::is_email(&value) {
+        let known = spec.iter().find(|f| f.name == name);
+        let is_email = known.map_or(name == "email", |f| f.field_type == FieldType::Email);
+        if is_email && !value.is_empty() && !linktor_core::is_email(&value) {
             return Err(ValidationError::new(field, "must be an email address").into());
         }
-        out.insert(f.name.clone(), value);
+        if !value.is_empty() {
+            out.insert(name, value);
+        }
     }
-    if let Some(unknown) = fields.keys().find(|k| !spec.iter().any(|f| &f.name == *k)) {
-        return Err(ValidationError::new(format!("fields.{unknown}"), "is not a field of this form").into());
+    if out.is_empty() {
+        return Err(ValidationError::new("fields", "the form is empty").into());
     }
     Ok(out)
 }

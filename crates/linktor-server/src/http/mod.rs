@@ -137,6 +137,8 @@ pub fn router(st: SharedState) -> Router {
         .merge(widget.layer(DefaultBodyLimit::max(uploads_limit)))
         .route("/v1/openapi.json", get(move || async move { Json(doc) }))
         .layer(RequestBodyLimitLayer::new(uploads_limit))
+        // linktor.js and the panel travel gzipped: 6 KB instead of 13 KB on the host page.
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(middleware::from_fn_with_state(st.clone(), count_responses))
         .layer(middleware::from_fn(security_headers))
         .layer(TraceLayer::new_for_http())

@@ -12,7 +12,7 @@ use axum::{
 use chrono::{Duration as ChronoDuration, Utc};
 use linktor_core::{
     allowed_domains, channel::WidgetConfig, identity, ChannelId, ConversationRef, FileId, SessionRequest,
-    SessionResponse, ValidationError,
+    SessionResponse, UploadedFile, ValidationError,
 };
 use linktor_store::{ChannelRecord, NewVisitor, StoredFile, VisitorRecord};
 use std::{collections::BTreeMap, net::SocketAddr};
@@ -219,16 +219,6 @@ pub async fn create_session(
             agents_online: st.store.agents_online(&channel.account_id).await?,
         }),
     ))
-}
-
-#[derive(serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct UploadedFile {
-    pub id: FileId,
-    pub url: String,
-    pub name: String,
-    pub size: u64,
-    pub mime_type: String,
 }
 
 /// What a file's bytes are, judged by their content alone.

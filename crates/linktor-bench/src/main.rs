@@ -1,0 +1,414 @@
+//! `linktor-bench`: opens many visitor sockets against a real `linktor serve`
+//! (release build, SQLite) and measures sockets held, server memory per idle
+//! socket, messages stored per second, and API→visitor and visitor→webhook
+//! latency. A raw WebSocket echo server (tokio-tungstenite, default settings)
+//! is measured in the same run as the baseline. Prints a Markdown report.
+
+use clap::Parser;
+use futures::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use std::{
+    net::{IpAddr, Ipv4Addr, SocketAddr},
+    process::{Child, Command, Stdio},
+    sync::{atomic::{AtomicU64, Ordering}, Arc, Mutex, OnceLock},
+    time::{Duration, Instant},
+};
+use tokio::net::{TcpSocket, TcpStream};
+use tokio_tungstenite::{tungstenite::{client::IntoClientRequest, Message}, WebSocketStream};
+
+type Ws = WebSocketStream<TcpStream>;
+
+#[derive(Parser, Clone)]
+struct Args {
+    /// The linktor binary to measure.
+    #[arg(long, default_value = "target/release/linktor")]
+    server: String,
+    /// Idle sockets to hold (this process may hold 20,000 open files).
+    #[arg(long, default_value_t = 18_000)]
+    sockets: usize,
+    /// Source addresses 127.0.0.2.. to spread client ports over.
+    #[arg(long, default_value_t = 4)]
+    sources: u8,
+    /// Target rate for the latency phases, messages per second.
+    #[arg(long, default_value_t = 10_000)]
+    rate: u64,
+    /// Sockets that take part in the message phases.
+    #[arg(long, default_value_t = 1000)]
+    active: usize,
+    /// Seconds per phase.
+    #[arg(long, default_value_t = 5)]
+    seconds: u64,
+    /// Internal: run as the raw echo server on this port.
+    #[arg(long, hide = true)]
+    echo: Option<u16>,
+}
+
+static START: OnceLock<Instant> = OnceLock::new();
+fn now_us() -> u64 {
+    START.get_or_init(Instant::now).elapsed().as_micros() as u64
+}
+
+fn rss_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize] as f64 / 1000.0
+}
+
+async fn connect(url: &str, source: Ipv4Addr, origin: Option<&str>) -> anyhow::Result<Ws> {
+    let u = url::Url::parse(url)?;
+    let addr: SocketAddr = format!("{}:{}", u.host_str().unwrap(), u.port().unwrap()).parse()?;
+    let sock = TcpSocket::new_v4()?;
+    sock.bind(SocketAddr::new(IpAddr::V4(source), 0))?;
+    let stream = sock.connect(addr).await?;
+    let mut req = url.into_client_request()?;
+    if let Some(o) = origin {
+        req.headers_mut().insert("origin", o.parse()?);
+    }
+    Ok(tokio_tungstenite::client_async(req, stream).await?.0)
+}
+
+/// Opens `n` sockets with bounded concurrency, spread over source addresses.
+async fn open_many(n: usize, sources: u8, url_for: impl Fn(usize) -> String, origin: Option<&'static str>) -> Vec<Option<Ws>> {
+    let urls: Vec<String> = (0..n).map(&url_for).collect();
+    futures::stream::iter(urls.into_iter().enumerate())
+        .map(|(i, url)| async move {
+            let src = Ipv4Addr::new(127, 0, 0, 2 + (i % sources as usize) as u8);
+            connect(&url, src, origin).await
+        })
+        .buffer_unordered(256)
+        .filter_map(|r| async move { r.map_err(|e| eprintln!("connect: {e}")).ok().map(Some) })
+        .collect()
+        .await
+}
+
+async fn echo_server(port: u16) {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+    loop {
+        let (stream, _) = listener.accept().await.unwrap();
+        tokio::spawn(async move {
+            let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else { return };
+            while let Some(Ok(m)) = ws.next().await {
+                if m.is_text() && ws.send(m).await.is_err() {
+                    return;
+                }
+            }
+        });
+    }
+}
+
+/// Sends at `rate` per second for `secs` through `send(i)`; returns how many went out.
+async fn paced<F, Fut>(rate: u64, secs: u64, send: F) -> u64
+where
+    F: Fn(u64) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let total = rate * secs;
+    let start = Instant::now();
+    let mut inflight = futures::stream::FuturesUnordered::new();
+    for i in 0..total {
+        let due = start + Duration::from_nanos(i * 1_000_000_000 / rate);
+        while Instant::now() < due {
+            tokio::select! {
+                _ = tokio::time::sleep_until(due.into()) => {}
+                Some(_) = inflight.next(), if !inflight.is_empty() => {}
+            }
+        }
+        inflight.push(tokio::spawn(send(i)));
+    }
+    while inflight.next().await.is_some() {}
+    total
+}
+
+struct Report(Vec<String>);
+impl Report {
+    fn line(&mut self, s: String) {
+        println!("{s}");
+        self.0.push(s);
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    if let Some(port) = args.echo {
+        echo_server(port).await;
+        return Ok(());
+    }
+    START.get_or_init(Instant::now);
+    let mut report = Report(Vec::new());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    report.line(format!("# linktor-bench: {} sockets, {} active, {} msg/s target, {} s phases, {cores} cores\n", args.sockets, args.active, args.rate, args.seconds));
+
+    // Baseline: a raw echo server with tokio-tungstenite's defaults.
+    let echo_port = free_port();
+    let mut echo: Child = Command::new(std::env::current_exe()?).args(["--echo", &echo_port.to_string()]).spawn()?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let base_rss = rss_kb(echo.id());
+    let mut echo_socks = open_many(args.sockets, args.sources, |_| format!("ws://127.0.0.1:{echo_port}/"), None).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let echo_per = (rss_kb(echo.id()).saturating_sub(base_rss)) as f64 * 1024.0 / echo_socks.len().max(1) as f64;
+    let echo_active = args.active.min(echo_socks.len());
+    let echo_lat = echo_latency(&mut echo_socks[..echo_active], args.rate, args.seconds).await;
+    let echo_held = echo_socks.len();
+    drop(echo_socks);
+    let _ = echo.kill();
+
+    // Linktor: a fresh data directory, a channel, an API key and a webhook to us.
+    let dir = tempfile::tempdir()?;
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let cli = |a: &[&str]| -> anyhow::Result<Value> {
+        let out = Command::new(&args.server).args(a).env("LINKTOR_DATA_DIR", dir.path()).env("LINKTOR_LOG", "warn").output()?;
+        anyhow::ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        Ok(serde_json::from_slice(&out.stdout)?)
+    };
+    let channel = cli(&["channel", "create", "--name", "Bench", "--allowed-domains", "localhost"])?["id"].as_str().unwrap().to_owned();
+    let key = cli(&["api-key", "create", "--name", "bench"])?["key"].as_str().unwrap().to_owned();
+    let hook_lat = Arc::new(Mutex::new(Vec::<u64>::new()));
+    let hook_port = free_port();
+    {
+        let lat = hook_lat.clone();
+        let app = axum::Router::new().route("/hook", axum::routing::post(move |body: String| {
+            let lat = lat.clone();
+            async move {
+                if let Ok(v) = serde_json::from_str::<Value>(&body) {
+                    if let Some(t) = v["data"]["content"]["text"].as_str().and_then(|t| t.strip_prefix("t:")).and_then(|t| t.parse::<u64>().ok()) {
+                        lat.lock().unwrap().push(now_us().saturating_sub(t));
+                    }
+                }
+                "ok"
+            }
+        }));
+        let l = tokio::net::TcpListener::bind(("127.0.0.1", hook_port)).await?;
+        tokio::spawn(async move { axum::serve(l, app).await });
+    }
+    cli(&["webhook", "create", "--url", &format!("http://127.0.0.1:{hook_port}/hook"), "--events", "message.received"])?;
+    let mut server = Command::new(&args.server)
+        .arg("serve")
+        .env("LINKTOR_DATA_DIR", dir.path())
+        .env("LINKTOR_LISTEN", format!("127.0.0.1:{port}"))
+        .env("LINKTOR_LOG", "warn")
+        .stderr(Stdio::null())
+        .spawn()?;
+    let http = reqwest::Client::builder().pool_max_idle_per_host(512).build()?;
+    for _ in 0..200 {
+        if http.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // Sessions, then one idle socket each.
+    let t0 = Instant::now();
+    let sessions: Vec<(String, String)> = futures::stream::iter(0..args.sockets)
+        .map(|_| {
+            let (http, base, channel) = (http.clone(), base.clone(), channel.clone());
+            async move {
+                let r: Value = http.post(format!("{base}/v1/widget/sessions")).header("origin", "http://localhost")
+                    .json(&json!({ "channelId": channel })).send().await.ok()?.json().await.ok()?;
+                Some((r["visitorId"].as_str()?.to_owned(), r["token"].as_str()?.to_owned()))
+            }
+        })
+        .buffer_unordered(64)
+        .filter_map(|s| async move { s })
+        .collect()
+        .await;
+    let session_rate = sessions.len() as f64 / t0.elapsed().as_secs_f64();
+    let before = rss_kb(server.id());
+    let ws_base = format!("ws://127.0.0.1:{port}/v1/ws?token=");
+    let mut socks = open_many(sessions.len(), args.sources, |i| format!("{ws_base}{}", sessions[i].1), Some("http://localhost")).await;
+    for s in socks.iter_mut().flatten() {
+        s.send(Message::text(r#"{"type":"resume","lastSeq":0}"#)).await?;
+    }
+    for s in socks.iter_mut().flatten() {
+        let _ = tokio::time::timeout(Duration::from_secs(10), s.next()).await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let after = rss_kb(server.id());
+    let per_socket = (after.saturating_sub(before)) as f64 * 1024.0 / socks.len().max(1) as f64;
+
+    let active = args.active.min(socks.len());
+    let stored = stored_per_second(&mut socks[..active], args.seconds).await;
+    let api_lat = api_latency(&mut socks[..active], &sessions[..active], &http, &base, &key, &channel, args.rate, args.seconds).await;
+    hook_lat.lock().unwrap().clear();
+    let sent = visitor_to_webhook(&mut socks[..active], 1000, args.seconds).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mut hooks = hook_lat.lock().unwrap().clone();
+    hooks.sort_unstable();
+    let _ = server.kill();
+
+    report.line("| measure | linktor | baseline: raw echo server |".into());
+    report.line("|---|---|---|".into());
+    report.line(format!("| sockets held | {} | {} |", socks.len(), echo_held));
+    report.line(format!("| server memory per idle socket | {:.1} KB | {:.1} KB |", per_socket / 1024.0, echo_per / 1024.0));
+    report.line(format!("| messages stored per second (SQLite, {} sockets sending) | {:.0} | — |", active, stored));
+    report.line(format!("| API→visitor latency p50 / p99 at {:.0} msg/s achieved | {:.2} / {:.2} ms | echo round trip {:.2} / {:.2} ms at {:.0} msg/s |",
+        api_lat.0, api_lat.1, api_lat.2, echo_lat.1, echo_lat.2, echo_lat.0));
+    report.line(format!("| visitor→webhook latency p50 / p99 ({} of {} delivered, 1000 msg/s) | {:.2} / {:.2} ms | — |",
+        hooks.len(), sent, percentile(&hooks, 0.5), percentile(&hooks, 0.99)));
+    report.line(format!("| visitor sessions created per second | {:.0} | — |", session_rate));
+    Ok(())
+}
+
+/// Echo round trips at `rate`: (achieved rate, p50 ms, p99 ms).
+async fn echo_latency(socks: &mut [Option<Ws>], rate: u64, secs: u64) -> (f64, f64, f64) {
+    let lat = Arc::new(Mutex::new(Vec::new()));
+    let (tx, handles) = split_all(socks, lat.clone(), |v: &str| v.strip_prefix("t:").and_then(|t| t.parse().ok()));
+    let started = Instant::now();
+    let n = paced(rate, secs, |i| {
+        let tx = tx[(i as usize) % tx.len()].clone();
+        async move { let _ = tx.send(format!("t:{}", now_us())); }
+    }).await;
+    let achieved = n as f64 / started.elapsed().as_secs_f64();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    finish(socks, tx, handles).await;
+    let mut l = lat.lock().unwrap().clone();
+    l.sort_unstable();
+    (achieved, percentile(&l, 0.5), percentile(&l, 0.99))
+}
+
+type Handles = Vec<tokio::task::JoinHandle<Ws>>;
+
+/// Moves each socket into a task that writes what its channel gets and
+/// records latencies of frames `parse` recognises.
+fn split_all(socks: &mut [Option<Ws>], lat: Arc<Mutex<Vec<u64>>>, parse: fn(&str) -> Option<u64>) -> (Vec<tokio::sync::mpsc::UnboundedSender<String>>, Handles) {
+    let mut txs = Vec::new();
+    let mut handles = Vec::new();
+    for slot in socks.iter_mut() {
+        // The task owns the socket for the phase and gives it back at the end.
+        let Some(ws) = slot.take() else { continue };
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+        let lat = lat.clone();
+        txs.push(tx);
+        handles.push(tokio::spawn(async move {
+            let mut ws = ws;
+            loop {
+                tokio::select! {
+                    out = rx.recv() => match out {
+                        Some(text) => { if ws.send(Message::text(text)).await.is_err() { break; } }
+                        None => break,
+                    },
+                    inc = ws.next() => match inc {
+                        Some(Ok(Message::Text(t))) => {
+                            if let Some(sent) = parse(t.as_str()) {
+                                lat.lock().unwrap().push(now_us().saturating_sub(sent));
+                            }
+                        }
+                        Some(Ok(_)) => {}
+                        _ => break,
+                    },
+                }
+            }
+            ws
+        }));
+    }
+    (txs, handles)
+}
+
+async fn finish(socks: &mut [Option<Ws>], tx: Vec<tokio::sync::mpsc::UnboundedSender<String>>, handles: Handles) {
+    drop(tx);
+    for (slot, h) in socks.iter_mut().filter(|s| s.is_none()).zip(handles) {
+        *slot = h.await.ok();
+    }
+}
+
+fn message_stamp(frame: &str) -> Option<u64> {
+    let v: Value = serde_json::from_str(frame).ok()?;
+    if v["type"] != "message" {
+        return None;
+    }
+    v["message"]["content"]["text"].as_str()?.strip_prefix("t:")?.parse().ok()
+}
+
+/// Each socket sends windows of 8 messages and waits for their acks: acks per second.
+async fn stored_per_second(socks: &mut [Option<Ws>], secs: u64) -> f64 {
+    let acks = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let mut handles = Vec::new();
+    for (n, slot) in socks.iter_mut().enumerate() {
+        let Some(mut ws) = slot.take() else { continue };
+        let acks = acks.clone();
+        handles.push(tokio::spawn(async move {
+            let mut i = 0u64;
+            'outer: while Instant::now() < deadline {
+                for _ in 0..8 {
+                    i += 1;
+                    let f = json!({ "type": "message.send", "clientId": format!("s{n}_{i}"), "content": { "type": "text", "text": "load" } });
+                    if ws.send(Message::text(f.to_string())).await.is_err() {
+                        break 'outer;
+                    }
+                }
+                let mut got = 0;
+                while got < 8 {
+                    match tokio::time::timeout(Duration::from_secs(10), ws.next()).await {
+                        Ok(Some(Ok(Message::Text(t)))) if t.as_str().starts_with("{\"type\":\"ack\"") => {
+                            got += 1;
+                            acks.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Ok(Some(Ok(_))) => {}
+                        _ => break 'outer,
+                    }
+                }
+            }
+            // Let the echoes of our own messages pass before the next phase.
+            while let Ok(Some(Ok(_))) = tokio::time::timeout(Duration::from_millis(300), ws.next()).await {}
+            ws
+        }));
+    }
+    let started = Instant::now();
+    for (slot, h) in socks.iter_mut().zip(handles) {
+        *slot = h.await.ok();
+    }
+    acks.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64().max(secs as f64)
+}
+
+/// `POST /v1/messages` at `rate` to the active visitors: (achieved rate, p50 ms, p99 ms) until their sockets get it.
+#[allow(clippy::too_many_arguments)]
+async fn api_latency(socks: &mut [Option<Ws>], sessions: &[(String, String)], http: &reqwest::Client, base: &str, key: &str, channel: &str, rate: u64, secs: u64) -> (f64, f64, f64) {
+    let lat = Arc::new(Mutex::new(Vec::new()));
+    let (tx, handles) = split_all(socks, lat.clone(), message_stamp);
+    let visitors: Arc<Vec<String>> = Arc::new(sessions.iter().map(|s| s.0.clone()).collect());
+    let started = Instant::now();
+    let n = paced(rate, secs, |i| {
+        let (http, url, key, channel, visitors) = (http.clone(), format!("{base}/v1/messages"), key.to_owned(), channel.to_owned(), visitors.clone());
+        async move {
+            let to = &visitors[(i as usize) % visitors.len()];
+            let body = json!({ "channelId": channel, "to": to, "content": { "type": "text", "text": format!("t:{}", now_us()) } });
+            let _ = http.post(url).bearer_auth(key).json(&body).send().await;
+        }
+    })
+    .await;
+    let achieved = n as f64 / started.elapsed().as_secs_f64();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    finish(socks, tx, handles).await;
+    let mut l = lat.lock().unwrap().clone();
+    l.sort_unstable();
+    (achieved, percentile(&l, 0.5), percentile(&l, 0.99))
+}
+
+/// Visitors send stamped messages at `rate`; the webhook receiver records the latency.
+async fn visitor_to_webhook(socks: &mut [Option<Ws>], rate: u64, secs: u64) -> u64 {
+    let (tx, handles) = split_all(socks, Arc::new(Mutex::new(Vec::new())), |_| None);
+    let n = paced(rate, secs, |i| {
+        let tx = tx[(i as usize) % tx.len()].clone();
+        async move {
+            let f = json!({ "type": "message.send", "clientId": format!("w{i}"), "content": { "type": "text", "text": format!("t:{}", now_us()) } });
+            let _ = tx.send(f.to_string());
+        }
+    })
+    .await;
+    finish(socks, tx, handles).await;
+    n
+}

@@ -183,13 +183,13 @@ function Choices({ chat, s, messageId, buttons }: { chat: Chat; s: ChatState; me
   );
 }
 
-function FileLine({ name, size }: { name: string; size?: number | bigint }) {
+function FileLine({ name, size }: { name: string; size?: number }) {
   return (
     <>
       <Icon d={ICONS.file} />
       <span>
         {name}
-        {size != null && <small>{formatSize(Number(size))}</small>}
+        {size != null && <small>{formatSize(size)}</small>}
       </span>
     </>
   );

@@ -3,7 +3,7 @@
 // (token, read position, pre-chat done) and tells the loader about unread messages.
 // Components only read `chat.state` and call its methods.
 
-import { wireNumber, type Content, type Message, type ServerFrame, type SessionRequest, type SessionResponse, type UserInfo } from '../protocol';
+import { type Content, type Message, type ServerFrame, type SessionRequest, type SessionResponse, type UserInfo } from '../protocol';
 import type { PanelContext } from '../shared/host';
 import { format } from '../shared/language';
 import { Connection, type ConnectionDeps, type LinkState } from './connection';
@@ -344,8 +344,8 @@ export class Chat {
     this.files.set(clientId, file);
     const isImage = file.type.startsWith('image/');
     const content: Content = isImage
-      ? { type: 'image', image: { url: '', name: file.name, size: wireNumber(file.size) } }
-      : { type: 'file', file: { url: '', name: file.name, size: wireNumber(file.size), mimeType: file.type } };
+      ? { type: 'image', image: { url: '', name: file.name, size: file.size } }
+      : { type: 'file', file: { url: '', name: file.name, size: file.size, mimeType: file.type } };
     const exists = this.state.conv.messages.some((m) => m.clientId === clientId);
     this.set({
       conv: exists
@@ -359,8 +359,8 @@ export class Chat {
       const up = upload(this.host.apiBase, token, file, (progress) => this.set({ conv: C.updateLocal(this.state.conv, clientId, { progress }) }));
       const f = await up.done;
       const done: Content = isImage
-        ? { type: 'image', image: { url: f.url, name: f.name, size: wireNumber(f.size) } }
-        : { type: 'file', file: { url: f.url, name: f.name, size: wireNumber(f.size), mimeType: f.mimeType } };
+        ? { type: 'image', image: { url: f.url, name: f.name, size: f.size } }
+        : { type: 'file', file: { url: f.url, name: f.name, size: f.size, mimeType: f.mimeType } };
       this.sendContent(done, clientId);
     } catch (e) {
       const code = e instanceof UploadError ? e.code : 'internal';

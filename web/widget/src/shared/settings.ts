@@ -52,7 +52,7 @@ export function resolveSettings(o: InitOptions, config: ChannelConfig | null, br
   const b: Partial<ChannelConfig['behavior']> = config?.behavior ?? {};
   const off: Partial<ChannelConfig['offline']> = config?.offline ?? {};
   const cu = b.fileUpload;
-  const upload: FileUploadPolicy = { ...(cu && { ...cu, maxSize: Number(cu.maxSize) }), ...o.fileUpload };
+  const upload: FileUploadPolicy = { ...(cu && cu), ...o.fileUpload };
   const configColor = a.primaryColor && HEX_COLOR.test(a.primaryColor) ? a.primaryColor : undefined;
   return {
     channelId: o.channelId,

@@ -59,7 +59,7 @@ test('typing both ways, throttled; read receipts both ways; unread count while c
 
 test('proactive messages: time, pageview, scroll, exit_intent; onlyOnce kept across page loads', async () => {
   const rules = `proactiveMessages: [
-      { trigger: 'time', delay: 600, message: 'Hi! Need any help?', onlyOnce: true },
+      { trigger: 'time', delay: 2500, message: 'Hi! Need any help?', onlyOnce: true },
       { trigger: 'pageview', page: '/pricing', delay: 100, message: 'Have questions about pricing? I am here to help!' },
       { trigger: 'scroll', percentage: 75, message: 'Looks like you are interested! Want to chat?' },
       { trigger: 'exit_intent', message: 'Wait! Before you go, can we help with anything?' }

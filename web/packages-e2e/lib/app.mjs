@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { open, nextSession, until, launcher, panel } from '../../e2e/lib/browser.mjs';
 import { pageHtml } from '../../e2e/lib/host.mjs';
+import { vuePlugin } from './vue-plugin.mjs';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
 
@@ -15,11 +16,11 @@ const here = fileURLToPath(new URL('..', import.meta.url));
  * Bundles `entry` (under apps/) for the browser. In its sources, the spec's 'ch_webchat_123'
  * becomes the real channel and LINKTOR_BASE_URL our server: the only differences from the spec.
  */
-export async function bundle(entry, { channelId, baseUrl, plugins = [], define = {} }) {
+export async function bundle(entry, { channelId, baseUrl, define = {} }) {
   const replace = {
     name: 'spec-ids',
     setup(b) {
-      b.onLoad({ filter: /apps\/.*\.(tsx?|vue|js)$/ }, async (args) => {
+      b.onLoad({ filter: /apps\/.*\.(tsx?|js)$/ }, async (args) => {
         const { readFile } = await import('node:fs/promises');
         const src = (await readFile(args.path, 'utf8')).replaceAll('ch_webchat_123', channelId);
         return { contents: src, loader: args.path.endsWith('.tsx') ? 'tsx' : args.path.endsWith('.ts') ? 'ts' : 'js' };
@@ -37,7 +38,8 @@ export async function bundle(entry, { channelId, baseUrl, plugins = [], define =
     logLevel: 'warning',
     // Development builds: React's StrictMode then mounts, unmounts and mounts again.
     define: { 'process.env.NODE_ENV': '"development"', LINKTOR_BASE_URL: JSON.stringify(baseUrl), ...define },
-    plugins: [...plugins, replace],
+    // In .vue templates LINKTOR_BASE_URL is text, so it is replaced as text.
+    plugins: [vuePlugin((s) => s.replaceAll('ch_webchat_123', channelId).replaceAll('LINKTOR_BASE_URL', baseUrl)), replace],
   });
   return r.outputFiles[0].text;
 }

@@ -1,0 +1,2 @@
+import { h } from 'vue';
+export default { render: () => h('main', null, [h('h1', null, 'Acme Store')]) };

@@ -1,0 +1,13 @@
+// @linktor/vue-webchat: the spec's Vue example (a single-file component) in a real Vue 3 app.
+
+import { test } from 'node:test';
+import { world } from '../../e2e/lib/setup.mjs';
+import { bundle, checkExample, servePage } from '../lib/app.mjs';
+
+const w = world();
+
+test("the spec's Vue example: widget, opens, @message, reactive user, unmount removes it", async () => {
+  const js = await bundle('vue/main.js', { channelId: w.server.channel.id, baseUrl: w.server.origin, define: { __VUE_OPTIONS_API__: 'true', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' } });
+  const url = servePage(w.host, 'vue', js);
+  await checkExample({ world: w, url, initialUser: { id: 'user_123', name: 'John Doe', email: 'john@example.com' } });
+});

@@ -1,0 +1,111 @@
+// @linktor/vue-webchat: the Linktor chat widget as a Vue 3 component. <LinktorChat> renders
+// nothing itself: once mounted it loads linktor.js from the configured server (the spec's
+// snippet) and drives it: `init` with its props, `updateUser` when `user` changes (deeply),
+// destroy + init when another prop changes, `destroy` on unmount. Nothing runs during server
+// rendering (onMounted never does there).
+
+import { defineComponent, onBeforeUnmount, onMounted, watch, type App, type PropType } from 'vue';
+import { command, LinktorWidget, SETTINGS, type LinktorSettings, type LinktorUser, type ProactiveMessageOption } from './widget.js';
+import type { Message } from './protocol/index.js';
+
+/** Boolean props left out stay unset (the channel's setting applies), not false. */
+const bool = { type: Boolean, default: undefined } as const;
+
+export const LinktorChat = defineComponent({
+  name: 'LinktorChat',
+  props: {
+    channelId: { type: String, required: true },
+    primaryColor: String,
+    position: String as PropType<LinktorSettings['position']>,
+    size: String as PropType<LinktorSettings['size']>,
+    zIndex: Number,
+    language: String,
+    translations: Object as PropType<Record<string, string>>,
+    autoOpen: bool,
+    openDelay: Number,
+    soundEnabled: bool,
+    showLauncher: bool,
+    preChatForm: Object as PropType<LinktorSettings['preChatForm']>,
+    user: Object as PropType<LinktorUser>,
+    userHash: String,
+    proactiveMessages: Array as PropType<ProactiveMessageOption[]>,
+    fileUpload: Object as PropType<LinktorSettings['fileUpload']>,
+    persistSession: bool,
+    sessionDuration: Number,
+    offline: Object as PropType<LinktorSettings['offline']>,
+    privacy: Object as PropType<LinktorSettings['privacy']>,
+    /** Your Linktor server when self-hosting; linktor.js is loaded from `<baseUrl>/v1/linktor.js`. */
+    baseUrl: String,
+    /** The full URL of linktor.js (overrides baseUrl). */
+    widgetUrl: String,
+  },
+  emits: {
+    /** A message stored in the conversation (the visitor's, an agent's, or one sent through the API). */
+    message: (_message: Message) => true,
+    open: () => true,
+    close: () => true,
+    ready: () => true,
+  },
+  setup(props, { emit }) {
+    const settings = () => Object.fromEntries(SETTINGS.map((k) => [k, props[k]])) as unknown as LinktorSettings;
+    const source = () => ({ baseUrl: props.baseUrl, widgetUrl: props.widgetUrl });
+    let widget: LinktorWidget | null = null;
+    onMounted(() => {
+      widget = new LinktorWidget(() => ({
+        onReady: () => emit('ready'),
+        onOpen: () => emit('open'),
+        onClose: () => emit('close'),
+        onMessage: (m) => emit('message', m),
+      }));
+      widget.update(settings(), source());
+    });
+    // Deep: `currentUser.name = '…'` is a change of user too. LinktorWidget compares by value.
+    watch([settings, source], () => widget?.update(settings(), source()), { deep: true });
+    onBeforeUnmount(() => {
+      widget?.destroy();
+      widget = null;
+    });
+    return () => null;
+  },
+});
+
+export interface LinktorControls {
+  open(): void;
+  close(): void;
+  toggle(): void;
+  /** Sends a message as the visitor: `sendMessage({ text: 'Hello' })` or `sendMessage('Hello')`. */
+  sendMessage(message: { text: string } | string): void;
+  updateUser(user: LinktorUser): void;
+  showProactiveMessage(message: { text: string; delay?: number }): void;
+  hideLauncher(): void;
+  showLauncher(): void;
+  /** Forgets the session in this browser and starts a new visitor. */
+  reset(): void;
+}
+
+/** The spec's JavaScript API for the widget of this page (commands wait until it is ready; on the server they do nothing). */
+export const linktor: LinktorControls = {
+  open: () => command('open'),
+  close: () => command('close'),
+  toggle: () => command('toggle'),
+  sendMessage: (message) => command('sendMessage', typeof message === 'string' ? { text: message } : message),
+  updateUser: (user) => command('updateUser', user),
+  showProactiveMessage: (message) => command('showProactiveMessage', message),
+  hideLauncher: () => command('hideLauncher'),
+  showLauncher: () => command('showLauncher'),
+  reset: () => command('reset'),
+};
+
+/** Composable: `const { open, toggle, sendMessage } = useLinktor()`. */
+export const useLinktor = (): LinktorControls => linktor;
+
+/** `app.use(LinktorWebChat)` registers <LinktorChat> globally. */
+export const LinktorWebChat = {
+  install(app: App) {
+    app.component('LinktorChat', LinktorChat);
+  },
+};
+
+export { DEFAULT_WIDGET_URL } from './widget.js';
+export type { LinktorCallbacks, LinktorSettings, LinktorSource, LinktorUser, FormFieldOption, ProactiveMessageOption } from './widget.js';
+export type { Message, Content } from './protocol/index.js';

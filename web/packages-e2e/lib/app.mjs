@@ -16,7 +16,7 @@ const here = fileURLToPath(new URL('..', import.meta.url));
  * Bundles `entry` (under apps/) for the browser. In its sources, the spec's 'ch_webchat_123'
  * becomes the real channel and LINKTOR_BASE_URL our server: the only differences from the spec.
  */
-export async function bundle(entry, { channelId, baseUrl, define = {} }) {
+export async function bundle(entry, { channelId, baseUrl, define = {}, nodePaths = [], alias = {} }) {
   const replace = {
     name: 'spec-ids',
     setup(b) {
@@ -36,6 +36,11 @@ export async function bundle(entry, { channelId, baseUrl, define = {} }) {
     target: 'es2020',
     jsx: 'automatic',
     logLevel: 'warning',
+    // Angular's decorators (JIT reads them at run time); .html templates as text.
+    tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false } },
+    loader: { '.html': 'text' },
+    nodePaths,
+    alias,
     // Development builds: React's StrictMode then mounts, unmounts and mounts again.
     define: { 'process.env.NODE_ENV': '"development"', LINKTOR_BASE_URL: JSON.stringify(baseUrl), ...define },
     // In .vue templates LINKTOR_BASE_URL is text, so it is replaced as text.
@@ -47,7 +52,7 @@ export async function bundle(entry, { channelId, baseUrl, define = {} }) {
 /** Registers the app's page on the host site; returns its URL. */
 export function servePage(host, name, js) {
   host.page(`/${name}.js`, js, {}, 'text/javascript; charset=utf-8');
-  return host.page(`/${name}.html`, pageHtml(`<div id="app"></div><script type="module" src="/${name}.js"></script>`, { body: '' }));
+  return host.page(`/${name}.html`, pageHtml(`<div id="app"></div><app-root></app-root><script type="module" src="/${name}.js"></script>`, { body: '' }));
 }
 
 /** Every `console.log('New message:', message)` of the spec's example, as the message object. */
@@ -68,10 +73,13 @@ export async function checkExample({ world, url, initialUser, setUser = (p, u) =
   const { page, errors, context } = await open(browser);
   const messages = specMessages(page);
   const session = nextSession(page);
+  session.catch(() => undefined); // awaited below; a failure before then is reported instead
   await page.goto(url);
 
   // The widget appears, exactly once (StrictMode mounts twice), with the example's options.
-  await launcher(page).waitFor({ state: 'visible' });
+  await launcher(page)
+    .waitFor({ state: 'visible' })
+    .catch((e) => assert.fail(`no launcher: ${e.message}; page errors: ${JSON.stringify(errors)}`));
   await page.waitForTimeout(500); // a second widget would show up by now
   assert.equal(await page.locator('.linktor-widget').count(), 1, 'exactly one widget');
   const primary = await page.locator('.linktor-widget').evaluate((el) => getComputedStyle(el).getPropertyValue('--linktor-primary').trim().toLowerCase());

@@ -69,12 +69,12 @@ impl AppState {
         self.bus.publish_to(&[Topic::Visitor(visitor.clone()), Topic::Account(account.clone())], event).await;
     }
 
-    /// The visitor's open conversation, opened now (with its webhook) if there is none.
+    /// The visitor's conversation, started now (with its webhook) if there is
+    /// none. A visitor has one running thread: writing to a resolved
+    /// conversation reopens it, so history and seqs continue.
     pub async fn ensure_conversation(&self, account: &AccountId, visitor: &VisitorRecord) -> ApiResult<Conversation> {
         if let Some(c) = self.store.current_conversation(account, &visitor.visitor.id).await? {
-            if c.status == ConversationStatus::Open {
-                return Ok(c);
-            }
+            return Ok(c);
         }
         let channel = visitor.visitor.channel_id.clone();
         let hook_visitor = webhook_visitor(visitor);
@@ -119,6 +119,8 @@ impl AppState {
         content.validate()?;
         let visitor = self.store.visitor(&ctx.account, &ctx.visitor).await?;
         let conversation = self.ensure_conversation(&ctx.account, &visitor).await?;
+        let reopens = conversation.status == ConversationStatus::Resolved;
+        let conversation_id = conversation.id.clone();
         let page = visitor.visitor.context.get("page").cloned();
         let (channel, visitor_id) = (ctx.channel.clone(), ctx.visitor.clone());
         let new = NewMessage {
@@ -146,7 +148,12 @@ impl AppState {
                 events
             })),
         };
-        Ok(self.append(new, &ctx.account, &ctx.visitor, &ctx.channel).await?.0)
+        let (message, created) = self.append(new, &ctx.account, &ctx.visitor, &ctx.channel).await?;
+        if reopens && created {
+            let conversation = self.store.conversation(&ctx.account, &conversation_id).await?;
+            self.announce(&ctx.account, &ctx.visitor, BusEvent::Conversation { conversation }).await;
+        }
+        Ok(message)
     }
 
     /// A message from the business (REST API or an agent) to a visitor.
@@ -279,15 +286,6 @@ impl AppState {
         if self.receipt(account, channel, visitor, conversation, direction, true, seq).await? {
             let seq = self.store.receipts(account, conversation).await.map(|r| if reader == Reader::Visitor { r.0 } else { r.1 })?;
             self.announce(account, visitor, BusEvent::Read { visitor: visitor.clone(), conversation: conversation.clone(), seq, reader }).await;
-        }
-        Ok(())
-    }
-
-    /// The visitor's widget received the business's messages up to `seq`.
-    pub async fn delivered(&self, account: &AccountId, channel: &ChannelId, visitor: &VisitorId, conversation: &ConversationId, seq: i64) -> ApiResult<()> {
-        if self.receipt(account, channel, visitor, conversation, Direction::Outbound, false, seq).await? {
-            let seq = self.store.receipts(account, conversation).await?.2;
-            self.announce(account, visitor, BusEvent::Delivered { visitor: visitor.clone(), conversation: conversation.clone(), seq }).await;
         }
         Ok(())
     }

@@ -10,6 +10,7 @@ pub mod manage;
 pub mod metrics;
 pub mod outbox;
 pub mod passwords;
+pub mod receipts;
 pub mod server;
 pub mod state;
 pub mod tokens;

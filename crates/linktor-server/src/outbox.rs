@@ -1,4 +1,4 @@
-//! The webhook outbox worker. Deliveries are rows written with the change
+//! Background jobs. The webhook outbox worker: Deliveries are rows written with the change
 //! they announce; this worker claims due rows (a lease, so any node may run
 //! it), POSTs them signed, and records every attempt. A failure or timeout is
 //! retried with exponential backoff and jitter until `max_attempts`.
@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::{metrics::OutcomeLabel, state::SharedState};
 
-const BATCH: i64 = 32;
+const BATCH: i64 = 128;
 /// Checked even without a wake-up: other nodes' deliveries and due retries.
 const POLL: Duration = Duration::from_secs(1);
 
@@ -41,7 +41,11 @@ pub async fn run(st: SharedState, client: reqwest::Client) {
                 break;
             }
             let full = batch.len() as i64 == BATCH;
-            futures::future::join_all(batch.into_iter().map(|d| deliver(&st, &client, d))).await;
+            let attempts = futures::future::join_all(batch.into_iter().map(|d| deliver(&st, &client, d))).await;
+            if let Err(e) = st.store.record_attempts(attempts).await {
+                // The leases run out and the deliveries are tried again: at least once, never lost.
+                tracing::error!(error = %e, "recording webhook attempts failed");
+            }
             if !full {
                 break;
             }
@@ -57,7 +61,7 @@ pub async fn run(st: SharedState, client: reqwest::Client) {
     }
 }
 
-async fn deliver(st: &SharedState, client: &reqwest::Client, d: ClaimedDelivery) {
+async fn deliver(st: &SharedState, client: &reqwest::Client, d: ClaimedDelivery) -> (linktor_core::DeliveryId, DeliveryAttempt, AttemptOutcome) {
     let started = Instant::now();
     let timestamp = Utc::now().timestamp();
     let signature = webhook::sign(&d.secret, timestamp, d.payload.as_bytes());
@@ -96,10 +100,7 @@ async fn deliver(st: &SharedState, client: &reqwest::Client, d: ClaimedDelivery)
     };
     st.metrics.webhook_attempts.get_or_create(&OutcomeLabel { outcome: label }).inc();
     let attempt = DeliveryAttempt { at: Utc::now(), status_code, error, duration_ms: elapsed.as_millis() as i64 };
-    if let Err(e) = st.store.record_attempt(&d.id, attempt, outcome).await {
-        // The lease runs out and the delivery is tried again: at least once, never lost.
-        tracing::error!(error = %e, delivery = %d.id, "recording a webhook attempt failed");
-    }
+    (d.id, attempt, outcome)
 }
 
 #[cfg(test)]
@@ -113,5 +114,22 @@ mod tests {
         let fifth = backoff(4).as_millis();
         assert!((12_800..=19_200).contains(&fifth));
         assert!(backoff(30).as_millis() <= 4_320_000);
+    }
+}
+
+/// The retention job: once an hour (and at start), delete what is past its
+/// channel's or visitor's data retention.
+pub async fn run_retention(st: SharedState) {
+    let mut shutdown = st.shutdown.clone();
+    loop {
+        match st.store.purge_expired().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(conversations = n, "retention: purged expired conversations"),
+            Err(e) => tracing::error!(error = %e, "retention purge failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
+            _ = shutdown.changed() => return,
+        }
     }
 }

@@ -63,6 +63,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<RunningServer> {
     let tokens = TokenSigner::new(&store.server_secret(TOKEN_KEY_SETTING).await?);
     let first_run = bootstrap(&store, &config).await?;
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let (delivered, delivered_rx) = crate::receipts::channel();
     let state = Arc::new(AppState {
         files_dir: config.data_dir.join("files"),
         sockets: Arc::new(Semaphore::new(config.max_connections)),
@@ -73,6 +74,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<RunningServer> {
         metrics,
         tokens,
         outbox_wake: Notify::new(),
+        delivered,
         shutdown: shutdown_rx,
     });
     let client = reqwest::Client::builder()
@@ -80,6 +82,8 @@ pub async fn start(mut config: Config) -> anyhow::Result<RunningServer> {
         .pool_idle_timeout(Duration::from_secs(30))
         .build()?;
     let outbox = tokio::spawn(crate::outbox::run(state.clone(), client));
+    tokio::spawn(crate::outbox::run_retention(state.clone()));
+    tokio::spawn(crate::receipts::run(state.clone(), delivered_rx));
     let app = crate::http::router(state.clone());
     let mut stop = shutdown_tx.subscribe();
     let http = tokio::spawn(async move {

@@ -18,6 +18,8 @@ pub struct AppState {
     pub files_dir: PathBuf,
     /// One permit per open WebSocket; the permit lives in the socket's task.
     pub sockets: Arc<Semaphore>,
+    /// Delivery receipts from visitor sockets, written in batches.
+    pub delivered: crate::receipts::DeliveredSender,
     /// Wakes the webhook outbox worker when a change queued deliveries.
     pub outbox_wake: Notify,
     /// Flips to `true` once shutdown starts; sockets close, workers drain.

@@ -372,7 +372,11 @@ impl VisitorSocket {
             }
             BusEvent::Read { seq, reader: Reader::Agent, .. } => self.send(&ServerFrame::Read { seq: *seq, reader: Reader::Agent }).await,
             BusEvent::Conversation { conversation } => {
-                self.conversation = Some(conversation.id.clone());
+                if self.conversation.as_ref() != Some(&conversation.id) {
+                    // Another conversation's seqs start again at 1.
+                    self.sent_seq = self.sent_seq.map(|_| 0);
+                    self.conversation = Some(conversation.id.clone());
+                }
                 let r = linktor_core::ConversationRef {
                     id: conversation.id.clone(),
                     status: conversation.status,
@@ -426,8 +430,13 @@ impl VisitorSocket {
     async fn flush_delivered(&mut self) {
         self.flush_at = None;
         let (Some(seq), Some(conversation)) = (self.undelivered.take(), self.conversation.clone()) else { return };
-        if let Err(e) = self.st.delivered(&self.ctx.account, &self.ctx.channel, &self.ctx.visitor, &conversation, seq).await {
-            tracing::warn!(error = %e, "recording delivery failed");
-        }
+        let receipt = crate::receipts::Delivered {
+            account: self.ctx.account.clone(),
+            channel: self.ctx.channel.clone(),
+            visitor: self.ctx.visitor.clone(),
+            conversation,
+            seq,
+        };
+        let _ = self.st.delivered.send(receipt).await;
     }
 }

@@ -279,3 +279,22 @@ async fn the_openapi_document_covers_every_route() {
 fn hex_bytes(s: &str) -> Vec<u8> {
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
 }
+
+#[tokio::test]
+async fn user_updates_are_validated_and_script_stays_text() {
+    let t = TestServer::start().await;
+    let v = t.visitor().await;
+    let mut s = t.connect(&v.token).await;
+    s.resume(0).await;
+    s.send(json!({ "type": "user.update", "user": { "name": "<img src=x onerror=alert(1)>", "metadata": { "plan": "<script>" } } })).await;
+    s.send(json!({ "type": "user.update", "user": { "metadata": { "big": "x".repeat(5000) } } })).await;
+    assert_eq!(s.next_of("error").await["code"], "validation_failed");
+    s.send(json!({ "type": "user.update", "user": { "avatar": "javascript:alert(1)" } })).await;
+    assert_eq!(s.next_of("error").await["code"], "validation_failed");
+    s.send(json!({ "type": "user.update", "user": { "isAdmin": true } })).await;
+    assert_eq!(s.next_of("error").await["code"], "validation_failed");
+    let (_, visitor) = t.api(Method::GET, &format!("/v1/visitors/{}", v.id), None).await;
+    assert_eq!(visitor["user"]["name"], "<img src=x onerror=alert(1)>");
+    assert_eq!(visitor["user"]["metadata"]["plan"], "<script>");
+    assert!(visitor["user"]["metadata"].get("big").is_none());
+}

@@ -241,3 +241,22 @@ async fn availability_and_settings_reach_open_widgets() {
     let cfg = s.next_of("config").await;
     assert_eq!(cfg["config"]["appearance"]["primaryColor"], "#112233");
 }
+
+#[tokio::test]
+async fn writing_after_resolution_reopens_the_same_conversation() {
+    let t = TestServer::start().await;
+    let v = t.visitor().await;
+    let mut s = t.connect(&v.token).await;
+    s.resume(0).await;
+    s.send(json!({ "type": "message.send", "clientId": "c1", "content": { "type": "text", "text": "first" } })).await;
+    let conv = s.next_of("ack").await["message"]["conversationId"].as_str().unwrap().to_owned();
+    let (status, resolved) = t.api(Method::POST, &format!("/v1/conversations/{conv}/resolve"), None).await;
+    assert_eq!((status, resolved["status"].as_str()), (200, Some("resolved")));
+    // The first conversation frame announced its start; then comes the resolution.
+    while s.next_of("conversation").await["conversation"]["status"] != "resolved" {}
+    s.send(json!({ "type": "message.send", "clientId": "c2", "content": { "type": "text", "text": "one more thing" } })).await;
+    let ack = s.next_of("ack").await;
+    assert_eq!((ack["message"]["conversationId"].as_str(), ack["message"]["seq"].as_i64()), (Some(conv.as_str()), Some(2)));
+    let (_, c) = t.api(Method::GET, &format!("/v1/conversations/{conv}"), None).await;
+    assert_eq!(c["status"], "open");
+}

@@ -400,7 +400,48 @@ impl Store {
         direction: Direction,
         read: bool,
         seq: i64,
-        events: impl Fn(&MessageId, bool) -> Vec<WebhookEvent>,
+        events: impl Fn(&MessageId, bool) -> Vec<WebhookEvent> + Sync,
+    ) -> Result<ReceiptUpdate> {
+        let mut tx = self.begin_write().await?;
+        let mut cache = EndpointCache::default();
+        let update = self.mark_receipt_in(&mut tx, &mut cache, account, conversation, direction, read, seq, &events).await?;
+        tx.commit().await?;
+        Ok(update)
+    }
+
+    /// Several receipts in one transaction (delivery receipts of many sockets
+    /// under load); each result is `None` when its conversation is gone.
+    pub async fn mark_receipts(
+        &self,
+        batch: &[(AccountId, ConversationId, Direction, bool, i64)],
+        events: impl Fn(&ConversationId, &MessageId, bool) -> Vec<WebhookEvent> + Sync,
+    ) -> Result<Vec<Option<ReceiptUpdate>>> {
+        let mut tx = self.begin_write().await?;
+        let mut cache = EndpointCache::default();
+        let mut out = Vec::with_capacity(batch.len());
+        for (account, conversation, direction, read, seq) in batch {
+            let each = |id: &MessageId, is_read: bool| events(conversation, id, is_read);
+            match self.mark_receipt_in(&mut tx, &mut cache, account, conversation, *direction, *read, *seq, &each).await {
+                Ok(u) => out.push(Some(u)),
+                Err(StoreError::NotFound) => out.push(None),
+                Err(e) => return Err(e),
+            }
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn mark_receipt_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        cache: &mut EndpointCache,
+        account: &AccountId,
+        conversation: &ConversationId,
+        direction: Direction,
+        read: bool,
+        seq: i64,
+        events: &(dyn Fn(&MessageId, bool) -> Vec<WebhookEvent> + Sync),
     ) -> Result<ReceiptUpdate> {
         let watermark = match (direction, read) {
             (Direction::Outbound, true) => "visitor_read_seq",
@@ -409,7 +450,6 @@ impl Store {
         };
         let dir = if direction == Direction::Inbound { "inbound" } else { "outbound" };
         let now = now_ms();
-        let mut tx = self.begin_write().await?;
         let row = sqlx::query(&format!(
             "UPDATE conversations SET {watermark} = CASE WHEN {watermark} < $1 AND $1 <= last_seq THEN $1 ELSE {watermark} END
              WHERE id = $2 AND account_id = $3 RETURNING {watermark} AS w"
@@ -417,28 +457,26 @@ impl Store {
         .bind(seq)
         .bind(conversation.as_str())
         .bind(account.as_str())
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?
         .ok_or(StoreError::NotFound)?;
         let new_seq: i64 = row.try_get("w")?;
         let mut all_events = Vec::new();
         let scope = (conversation, account, dir, new_seq, now);
         let mut marked: Vec<MessageId> = Vec::new();
-        for id in mark_column(&mut tx, "delivered_at", scope).await? {
+        for id in mark_column(tx, "delivered_at", scope).await? {
             all_events.extend(events(&id, false));
             if !read {
                 marked.push(id);
             }
         }
         if read {
-            for id in mark_column(&mut tx, "read_at", scope).await? {
+            for id in mark_column(tx, "read_at", scope).await? {
                 all_events.extend(events(&id, true));
                 marked.push(id);
             }
         }
-        let mut cache = EndpointCache::default();
-        self.enqueue_events(&mut tx, &mut cache, account, all_events).await?;
-        tx.commit().await?;
+        self.enqueue_events(tx, cache, account, all_events).await?;
         Ok(ReceiptUpdate { seq: new_seq, messages: marked })
     }
 

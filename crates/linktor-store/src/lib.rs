@@ -8,6 +8,7 @@ mod accounts;
 mod channels;
 mod conversations;
 mod files;
+mod retention;
 mod visitors;
 mod webhooks;
 #[cfg(feature = "testing")]

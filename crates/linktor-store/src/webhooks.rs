@@ -223,28 +223,35 @@ impl Store {
 
     /// Logs an attempt and moves the delivery on.
     pub async fn record_attempt(&self, id: &DeliveryId, attempt: DeliveryAttempt, outcome: AttemptOutcome) -> Result<()> {
+        self.record_attempts(vec![(id.clone(), attempt, outcome)]).await
+    }
+
+    /// Logs a batch of attempts in one transaction.
+    pub async fn record_attempts(&self, attempts: Vec<(DeliveryId, DeliveryAttempt, AttemptOutcome)>) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query("SELECT attempt_log FROM webhook_deliveries WHERE id = $1")
+        for (id, attempt, outcome) in attempts {
+            let row = sqlx::query("SELECT attempt_log FROM webhook_deliveries WHERE id = $1")
+                .bind(id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let mut log: Vec<DeliveryAttempt> = json_col(&row, "attempt_log")?;
+            log.push(attempt);
+            let (status, next) = match outcome {
+                AttemptOutcome::Delivered => ("delivered", now_ms()),
+                AttemptOutcome::RetryAt(at) => ("pending", at),
+                AttemptOutcome::GaveUp => ("failed", now_ms()),
+            };
+            sqlx::query(
+                "UPDATE webhook_deliveries SET status = $1, next_attempt_at = $2, attempts = attempts + 1, locked_until = NULL, attempt_log = $3 WHERE id = $4",
+            )
+            .bind(status)
+            .bind(next)
+            .bind(to_json(&log))
             .bind(id.as_str())
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let mut log: Vec<DeliveryAttempt> = json_col(&row, "attempt_log")?;
-        log.push(attempt);
-        let (status, next) = match outcome {
-            AttemptOutcome::Delivered => ("delivered", now_ms()),
-            AttemptOutcome::RetryAt(at) => ("pending", at),
-            AttemptOutcome::GaveUp => ("failed", now_ms()),
-        };
-        sqlx::query(
-            "UPDATE webhook_deliveries SET status = $1, next_attempt_at = $2, attempts = attempts + 1, locked_until = NULL, attempt_log = $3 WHERE id = $4",
-        )
-        .bind(status)
-        .bind(next)
-        .bind(to_json(&log))
-        .bind(id.as_str())
-        .execute(&mut *tx)
-        .await?;
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     }

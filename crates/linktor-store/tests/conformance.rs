@@ -26,6 +26,7 @@ conformance!(
     outbox_queues_claims_and_retries,
     conversations_filter_and_search,
     server_secret_is_stable,
+    retention_purges_old_conversations_only,
 );
 
 struct Fixture {
@@ -291,4 +292,26 @@ async fn server_secret_is_stable(store: &Store) {
     assert_eq!(a.len(), 48);
     assert_eq!(store.server_secret("token_key").await.unwrap(), a);
     assert_ne!(store.server_secret("other").await.unwrap(), a);
+}
+
+async fn retention_purges_old_conversations_only(store: &Store) {
+    let old = fixture(store).await;
+    let fresh = fixture(store).await;
+    append(store, text_message(&old, Some("o1"), "old news")).await;
+    append(store, text_message(&fresh, Some("f1"), "fresh")).await;
+    // The old one was last active 400 days ago; the default retention is 365 days.
+    let long_ago = linktor_store::now_ms() - 400 * 86_400_000;
+    sqlx::query("UPDATE conversations SET last_activity_at = $1 WHERE id = $2")
+        .bind(long_ago)
+        .bind(old.conversation.as_str())
+        .execute(store.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE visitors SET last_seen_at = $1 WHERE id = $2").bind(long_ago).bind(old.visitor.as_str()).execute(store.pool()).await.unwrap();
+    assert_eq!(store.purge_expired().await.unwrap(), 1);
+    assert!(matches!(store.conversation(&old.account, &old.conversation).await, Err(StoreError::NotFound)));
+    assert!(store.messages_after(&old.account, &old.conversation, 0, 10).await.unwrap().is_empty());
+    assert!(matches!(store.visitor(&old.account, &old.visitor).await, Err(StoreError::NotFound)));
+    assert_eq!(store.messages_after(&fresh.account, &fresh.conversation, 0, 10).await.unwrap().len(), 1);
+    assert_eq!(store.purge_expired().await.unwrap(), 0);
 }

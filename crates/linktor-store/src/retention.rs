@@ -1,0 +1,74 @@
+//! Data retention: conversations (with their messages) whose last activity is
+//! older than the channel's `privacy.dataRetention` days — or the visitor's
+//! own, shorter, `dataRetention` from `init` — are deleted, then visitors left
+//! with no conversation and not seen within the same period.
+
+use linktor_core::ChannelId;
+use sqlx::Row;
+
+use crate::{now_ms, Result, Store};
+
+const DAY_MS: i64 = 86_400_000;
+
+impl Store {
+    /// Deletes what is past retention; returns how many conversations went.
+    pub async fn purge_expired(&self) -> Result<u64> {
+        let now = now_ms();
+        let mut purged = 0;
+        let channels = sqlx::query("SELECT id, settings FROM channels").fetch_all(&self.pool).await?;
+        for row in &channels {
+            let id = ChannelId::from_trusted(row.try_get("id")?);
+            let settings: linktor_core::channel::ChannelSettings = crate::json_col(row, "settings")?;
+            let cutoff = now - i64::from(settings.privacy.data_retention) * DAY_MS;
+            purged += self.purge_where(&id, "c.last_activity_at < $2", cutoff).await?;
+            sqlx::query(
+                "DELETE FROM visitors WHERE channel_id = $1 AND last_seen_at < $2
+                   AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = visitors.id)",
+            )
+            .bind(id.as_str())
+            .bind(cutoff)
+            .execute(&self.pool)
+            .await?;
+        }
+        // Visitors who asked for less (privacy.dataRetention in init).
+        purged += self
+            .purge_where_visitor("c.last_activity_at < $1 - v.retention_days * 86400000", now)
+            .await?;
+        sqlx::query(
+            "DELETE FROM visitors WHERE retention_days IS NOT NULL AND last_seen_at < $1 - retention_days * 86400000
+               AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = visitors.id)",
+        )
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(purged)
+    }
+
+    async fn purge_where(&self, channel: &ChannelId, condition: &str, bound: i64) -> Result<u64> {
+        let mut tx = self.begin_write().await?;
+        let ids = format!("SELECT c.id FROM conversations c WHERE c.channel_id = $1 AND {condition}");
+        sqlx::query(&format!("DELETE FROM messages WHERE conversation_id IN ({ids})"))
+            .bind(channel.as_str())
+            .bind(bound)
+            .execute(&mut *tx)
+            .await?;
+        let done = sqlx::query(&format!("DELETE FROM conversations WHERE id IN ({ids})"))
+            .bind(channel.as_str())
+            .bind(bound)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn purge_where_visitor(&self, condition: &str, now: i64) -> Result<u64> {
+        let mut tx = self.begin_write().await?;
+        let ids = format!(
+            "SELECT c.id FROM conversations c JOIN visitors v ON v.id = c.visitor_id WHERE v.retention_days IS NOT NULL AND {condition}"
+        );
+        sqlx::query(&format!("DELETE FROM messages WHERE conversation_id IN ({ids})")).bind(now).execute(&mut *tx).await?;
+        let done = sqlx::query(&format!("DELETE FROM conversations WHERE id IN ({ids})")).bind(now).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+}

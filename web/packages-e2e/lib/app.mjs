@@ -15,8 +15,9 @@ const here = fileURLToPath(new URL('..', import.meta.url));
 /**
  * Bundles `entry` (under apps/) for the browser. In its sources, the spec's 'ch_webchat_123'
  * becomes the real channel and LINKTOR_BASE_URL our server: the only differences from the spec.
+ * `root`: the project whose apps/ and node_modules are used (default this one).
  */
-export async function bundle(entry, { channelId, baseUrl, define = {}, nodePaths = [], alias = {} }) {
+export async function bundle(entry, { channelId, baseUrl, define = {}, nodePaths = [], alias = {}, root = here }) {
   const replace = {
     name: 'spec-ids',
     setup(b) {
@@ -28,7 +29,7 @@ export async function bundle(entry, { channelId, baseUrl, define = {}, nodePaths
     },
   };
   const r = await esbuild.build({
-    absWorkingDir: here,
+    absWorkingDir: root,
     entryPoints: [`apps/${entry}`],
     bundle: true,
     write: false,

@@ -2,7 +2,7 @@
 // where currentUser comes from), mounted in StrictMode with a harness the test drives.
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { LinktorChat } from '@linktor/react-webchat';
+import { LinktorChat, useLinktor } from '@linktor/react-webchat';
 
 declare const LINKTOR_BASE_URL: string;
 type User = { id: string; name: string; email: string };
@@ -33,7 +33,9 @@ function App() {
 function Harness() {
   const [, setVersion] = useState(0);
   const [mounted, setMounted] = useState(true);
+  const controls = useLinktor();
   (window as any).__app = {
+    controls,
     setUser(u: User) {
       currentUser = u;
       setVersion((v) => v + 1);

@@ -103,6 +103,15 @@ export async function checkExample({ world, url, initialUser, setUser = (p, u) =
   assert.deepEqual(got.content, { type: 'text', text: 'Hello from the API' });
   await page.locator('.linktor-message-agent', { hasText: 'Hello from the API' }).waitFor();
 
+  // The package's programmatic API (useLinktor / LinktorService), through the app's harness.
+  await page.evaluate(() => window.__app.controls.close());
+  await panel(page).waitFor({ state: 'hidden' });
+  await page.evaluate(() => window.__app.controls.open());
+  await panel(page).waitFor({ state: 'visible' });
+  await page.evaluate(() => window.__app.controls.sendMessage({ text: 'Sent by the app' }));
+  await until(async () => (await server.api('GET', `/v1/conversations/${sent.conversationId}/messages`)).data.some((m) => m.direction === 'inbound' && m.content.text === 'Sent by the app'), 10_000, 'the visitor message on the server');
+  await until(() => messages.some((m) => m.content.text === 'Sent by the app'), 10_000, "the visitor's own message in onMessage");
+
   // A changed user reaches the server.
   await setUser(page, { ...initialUser, name: 'Jane Roe', email: 'jane@example.com' });
   await until(async () => (await server.api('GET', `/v1/visitors/${visitorId}`)).user.name === 'Jane Roe', 10_000, 'the new user on the server');

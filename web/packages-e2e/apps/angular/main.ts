@@ -5,7 +5,7 @@
 import '@angular/compiler';
 import { ChangeDetectorRef, Component, NgModule, inject, provideZonelessChangeDetection } from '@angular/core';
 import { BrowserModule, platformBrowser } from '@angular/platform-browser';
-import { LinktorChatModule } from '@linktor/angular-webchat';
+import { LinktorChatModule, LinktorService } from '@linktor/angular-webchat';
 import template from './app.component.html';
 
 declare const LINKTOR_BASE_URL: string;
@@ -15,9 +15,11 @@ type User = { id: string; name: string; email: string };
 export class AppComponent {
   currentUser: User = { id: 'user_123', name: 'John Doe', email: 'john@example.com' };
   private cdr = inject(ChangeDetectorRef);
+  private linktor = inject(LinktorService);
 
   constructor() {
     (window as any).__app = {
+      controls: this.linktor,
       setUser: (u: User) => {
         // Zoneless: state changed from outside Angular is marked for checking, as signals would.
         this.currentUser = { ...u };

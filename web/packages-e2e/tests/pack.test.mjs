@@ -72,3 +72,14 @@ for (const [name, entry, files, pkg] of [
     await checkExample({ world: w, url: servePage(w.host, `fresh-${name}`, js), initialUser: { id: 'user_123', name: 'John Doe', email: 'john@example.com' } });
   });
 }
+
+test('the React tarball with React 18 (StrictMode, createRoot) passes the same checks', async () => {
+  const r18 = join(project, 'react18');
+  cpSync(join(here, 'apps/react.tsx'), join(r18, 'apps/react.tsx'));
+  writeFileSync(join(r18, 'package.json'), JSON.stringify({ name: 'fresh-react18', private: true, type: 'module' }));
+  const tarball = readdirSync(project).find((f) => f.startsWith('linktor-react-webchat-'));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', `../${tarball}`, 'react@18', 'react-dom@18'], { cwd: r18, stdio: ['ignore', 'ignore', 'inherit'] });
+  assert.match(JSON.parse(readFileSync(join(r18, 'node_modules/react/package.json'), 'utf8')).version, /^18\./);
+  const js = await bundle('react.tsx', { root: r18, channelId: w.server.channel.id, baseUrl: w.server.origin });
+  await checkExample({ world: w, url: servePage(w.host, 'fresh-react18', js), initialUser: { id: 'user_123', name: 'John Doe', email: 'john@example.com' } });
+});

@@ -127,3 +127,40 @@ export async function checkExample({ world, url, initialUser, setUser = (p, u) =
   await context.close();
   return { visitorId };
 }
+
+/**
+ * The callbacks besides onMessage, and option changes, through an app that records events in
+ * window.__events and whose harness can re-render (`rerender()`: same options, new callback
+ * functions) and change the colour (`recolor(hex)`).
+ */
+export async function checkEvents({ world, url }) {
+  const { page, errors, context } = await open(world.browser);
+  await page.goto(url);
+  const events = () => page.evaluate(() => window.__events);
+  await until(async () => (await events()).includes('ready'), 10_000, 'ready');
+  await launcher(page).click();
+  await until(async () => (await events()).includes('open'), 10_000, 'open');
+  await launcher(page).click();
+  await until(async () => (await events()).includes('close'), 10_000, 'close');
+  assert.deepEqual(await events(), ['ready', 'open', 'close']);
+
+  // New callback functions (a re-render) keep the same widget; they are the ones called.
+  await page.evaluate(() => (document.querySelector('.linktor-widget').__mark = 1));
+  await page.evaluate(() => window.__app.rerender());
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => document.querySelector('.linktor-widget')?.__mark), 1, 'the same widget');
+  await launcher(page).click();
+  await until(async () => (await events()).includes('open#2'), 10_000, 'open through the new callback');
+
+  // Another option re-creates the widget with it.
+  await page.evaluate(() => window.__app.recolor('#AA0000'));
+  await until(
+    () => page.evaluate(() => getComputedStyle(document.querySelector('.linktor-widget') ?? document.body).getPropertyValue('--linktor-primary').trim().toLowerCase() === '#aa0000'),
+    10_000,
+    'the new colour',
+  );
+  assert.equal(await page.locator('.linktor-widget').count(), 1);
+  assert.equal(await page.evaluate(() => document.querySelector('.linktor-widget').__mark), undefined, 'a new widget');
+  assert.deepEqual(errors, []);
+  await context.close();
+}

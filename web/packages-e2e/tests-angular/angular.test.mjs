@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { world } from '../../e2e/lib/setup.mjs';
-import { bundle, checkExample, servePage } from '../lib/app.mjs';
+import { bundle, checkEvents, checkExample, servePage } from '../lib/app.mjs';
 
 const angular = fileURLToPath(new URL('../../angular/', import.meta.url));
 const here = fileURLToPath(new URL('../', import.meta.url));
@@ -25,6 +25,16 @@ test("the spec's Angular example: widget, opens, (onMessage), user updates, dest
   });
   const url = servePage(w.host, 'angular', js);
   await checkExample({ world: w, url, initialUser: { id: 'user_123', name: 'John Doe', email: 'john@example.com' } });
+});
+
+test('standalone with provideLinktor: (onReady), (onOpen), (onClose); change detection keeps the widget, a new input re-creates it', async () => {
+  const js = await bundle('angular/events.ts', {
+    channelId: w.server.channel.id,
+    baseUrl: w.server.origin,
+    nodePaths: [`${angular}node_modules`],
+    alias: { '@linktor/angular-webchat': `${angular}dist/fesm2022/linktor-angular-webchat.mjs` },
+  });
+  await checkEvents({ world: w, url: servePage(w.host, 'angular-events', js) });
 });
 
 test("npm pack's tarball, installed in a fresh project, runs the spec's Angular example", async () => {

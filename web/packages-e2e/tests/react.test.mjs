@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import { world } from '../../e2e/lib/setup.mjs';
-import { bundle, checkExample, servePage } from '../lib/app.mjs';
+import { bundle, checkEvents, checkExample, servePage } from '../lib/app.mjs';
 
 const w = world();
 
@@ -10,4 +10,9 @@ test("the spec's React example: one widget, opens, onMessage, user updates, unmo
   const js = await bundle('react.tsx', { channelId: w.server.channel.id, baseUrl: w.server.origin });
   const url = servePage(w.host, 'react', js);
   await checkExample({ world: w, url, initialUser: { id: 'user_123', name: 'John Doe', email: 'john@example.com' } });
+});
+
+test('onReady, onOpen, onClose; new callback functions keep the widget, a new option re-creates it', async () => {
+  const js = await bundle('react-events.tsx', { channelId: w.server.channel.id, baseUrl: w.server.origin });
+  await checkEvents({ world: w, url: servePage(w.host, 'react-events', js) });
 });

@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: run build web web-deps test test-rust test-web test-e2e services types bench bench-load bench-weight clean
+.PHONY: run build web web-deps test test-rust test-web test-e2e test-angular services types bench bench-load bench-weight clean
 
 ## Build everything (web assets embedded) and run the server on SQLite.
 run: build
@@ -25,7 +25,7 @@ web: web-deps
 ## Every test: Rust (SQLite, PostgreSQL, NATS), widget unit tests, browser end-to-end tests.
 test: services web
 	$(CARGO) build -p linktor
-	$(MAKE) --no-print-directory test-rust test-web test-e2e
+	$(MAKE) --no-print-directory test-rust test-web test-e2e test-angular
 
 test-rust:
 	$(CARGO) test --workspace --no-fail-fast
@@ -35,6 +35,11 @@ test-web:
 
 test-e2e:
 	cd web && $(NPM) run test:e2e -w e2e
+	cd web && $(NPM) run test:packages
+
+## Angular has its own toolchain (TypeScript 5.9) and lockfile, outside the npm workspaces.
+test-angular:
+	cd web/angular && $(NPM) ci --no-audit --no-fund && $(NPM) test && $(NPM) run test:e2e
 
 ## PostgreSQL and NATS, started with the machine's own commands when they are down.
 services:
@@ -56,4 +61,4 @@ bench-weight: web
 
 clean:
 	$(CARGO) clean
-	rm -rf web/node_modules web/*/dist
+	rm -rf web/node_modules web/*/dist web/angular/node_modules

@@ -148,6 +148,7 @@ pub struct CreatedWebhookEndpoint {
 pub struct CreateWebhookRequest {
     pub url: String,
     #[serde(default)]
+    #[ts(optional, as = "Option<Vec<String>>")]
     pub events: Vec<String>,
 }
 

@@ -116,7 +116,7 @@ pub struct VisitorUser {
     #[ts(optional)]
     pub avatar: Option<String>,
     #[serde(default)]
-    #[ts(type = "Record<string, unknown>")]
+    #[ts(optional, as = "Option<BTreeMap<String, serde_json::Value>>")]
     #[schema(value_type = Object)]
     pub metadata: BTreeMap<String, serde_json::Value>,
 }

@@ -45,6 +45,9 @@ pub struct ConfigArgs {
     /// Attempts before a webhook delivery is marked failed (default 12).
     #[arg(long, env = "LINKTOR_WEBHOOK_MAX_ATTEMPTS", global = true)]
     pub webhook_max_attempts: Option<u32>,
+    /// SQLite durability: `normal` (default; survives a crashed process) or `full` (also a power loss).
+    #[arg(long, env = "LINKTOR_SQLITE_SYNC", global = true)]
+    pub sqlite_sync: Option<String>,
 }
 
 /// The same settings as they may appear in the TOML file.
@@ -62,6 +65,7 @@ struct FileConfig {
     visitor_token_days: Option<u32>,
     webhook_timeout_secs: Option<u64>,
     webhook_max_attempts: Option<u32>,
+    sqlite_sync: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,6 +88,8 @@ pub struct Config {
     pub visitor_token_ttl: Duration,
     pub webhook_timeout: Duration,
     pub webhook_max_attempts: u32,
+    /// fsync every SQLite commit.
+    pub sqlite_full_sync: bool,
 }
 
 impl ConfigArgs {
@@ -132,7 +138,13 @@ impl ConfigArgs {
         if !(1..=50).contains(&attempts) {
             anyhow::bail!("LINKTOR_WEBHOOK_MAX_ATTEMPTS must be 1 to 50");
         }
+        let sqlite_full_sync = match self.sqlite_sync.clone().or(file.sqlite_sync).as_deref() {
+            None | Some("normal") => false,
+            Some("full") => true,
+            Some(other) => anyhow::bail!("LINKTOR_SQLITE_SYNC must be normal or full, not `{other}`"),
+        };
         Ok(Config {
+            sqlite_full_sync,
             listen,
             data_dir,
             database_url,

@@ -26,7 +26,7 @@ pub struct FirstRun {
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
-    Store::connect(&config.database_url).await.map_err(|e| anyhow::anyhow!("database: {e}"))
+    Store::connect_with(&config.database_url, config.sqlite_full_sync).await.map_err(|e| anyhow::anyhow!("database: {e}"))
 }
 
 /// The account commands act on by default: the first one, created on first run.

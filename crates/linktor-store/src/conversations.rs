@@ -119,7 +119,7 @@ impl Store {
     ) -> Result<Conversation> {
         let id = ConversationId::generate();
         let now = now_ms();
-        let mut tx = self.begin_write().await?;
+        let (mut tx, _gate) = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO conversations (id, account_id, channel_id, visitor_id, status, pre_chat, created_at, last_activity_at)
              VALUES ($1, $2, $3, $4, 'open', $5, $6, $6)",
@@ -212,7 +212,7 @@ impl Store {
         events: impl FnOnce(&Conversation) -> Vec<WebhookEvent>,
     ) -> Result<(Conversation, bool)> {
         let now = now_ms();
-        let mut tx = self.begin_write().await?;
+        let (mut tx, _gate) = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE conversations SET status = $1, resolved_at = $2, last_activity_at = $3
              WHERE id = $4 AND account_id = $5 AND status <> $1",
@@ -266,7 +266,7 @@ impl Store {
     /// entry. An error of the transaction fails the whole batch: nothing of
     /// it was stored, and nothing may be acknowledged.
     pub async fn append_messages(&self, batch: Vec<NewMessage>) -> Result<Vec<Result<(Message, bool)>>> {
-        let mut tx = self.begin_write().await?;
+        let (mut tx, _gate) = self.begin_write().await?;
         let mut cache = EndpointCache::default();
         let mut out = Vec::with_capacity(batch.len());
         for m in batch {
@@ -402,7 +402,7 @@ impl Store {
         seq: i64,
         events: impl Fn(&MessageId, bool) -> Vec<WebhookEvent> + Sync,
     ) -> Result<ReceiptUpdate> {
-        let mut tx = self.begin_write().await?;
+        let (mut tx, _gate) = self.begin_write().await?;
         let mut cache = EndpointCache::default();
         let update = self.mark_receipt_in(&mut tx, &mut cache, account, conversation, direction, read, seq, &events).await?;
         tx.commit().await?;
@@ -416,7 +416,7 @@ impl Store {
         batch: &[(AccountId, ConversationId, Direction, bool, i64)],
         events: impl Fn(&ConversationId, &MessageId, bool) -> Vec<WebhookEvent> + Sync,
     ) -> Result<Vec<Option<ReceiptUpdate>>> {
-        let mut tx = self.begin_write().await?;
+        let (mut tx, _gate) = self.begin_write().await?;
         let mut cache = EndpointCache::default();
         let mut out = Vec::with_capacity(batch.len());
         for (account, conversation, direction, read, seq) in batch {

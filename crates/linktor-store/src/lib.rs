@@ -55,7 +55,13 @@ pub enum Dialect {
 pub struct Store {
     pool: AnyPool,
     dialect: Dialect,
+    /// SQLite has one writer; queueing writers here keeps them out of
+    /// SQLite's busy handler, which sleeps (up to 100 ms) between retries.
+    write_gate: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
+
+/// Held for the life of a write transaction on SQLite.
+pub(crate) type WriteGate = Option<tokio::sync::OwnedMutexGuard<()>>;
 
 impl Store {
     /// Connects to `url` (`sqlite://path` or `postgres://…`) and runs migrations.
@@ -95,7 +101,7 @@ impl Store {
         };
         let pool = options.connect(url).await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Self { pool, dialect })
+        Ok(Self { pool, dialect, write_gate: Default::default() })
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -115,11 +121,24 @@ impl Store {
     /// A transaction that writes. On SQLite it takes the write lock up front
     /// (`BEGIN IMMEDIATE`): a read-then-write transaction could otherwise fail
     /// with "database is locked" instead of waiting its turn.
-    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+    /// Keep the gate until the transaction is committed or dropped.
+    pub(crate) async fn begin_write(&self) -> Result<(sqlx::Transaction<'static, sqlx::Any>, WriteGate)> {
         Ok(match self.dialect {
-            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Dialect::Postgres => self.pool.begin().await?,
+            Dialect::Sqlite => {
+                let gate = self.write_gate.clone().lock_owned().await;
+                (self.pool.begin_with("BEGIN IMMEDIATE").await?, Some(gate))
+            }
+            Dialect::Postgres => (self.pool.begin().await?, None),
         })
+    }
+
+    /// A connection for a single write statement, behind the same gate.
+    pub(crate) async fn write_conn(&self) -> Result<(sqlx::pool::PoolConnection<sqlx::Any>, WriteGate)> {
+        let gate = match self.dialect {
+            Dialect::Sqlite => Some(self.write_gate.clone().lock_owned().await),
+            Dialect::Postgres => None,
+        };
+        Ok((self.pool.acquire().await?, gate))
     }
 
     pub async fn close(&self) {

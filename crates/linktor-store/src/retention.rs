@@ -45,7 +45,7 @@ impl Store {
     }
 
     async fn purge_where(&self, channel: &ChannelId, condition: &str, bound: i64) -> Result<u64> {
-        let mut tx = self.begin_write().await?;
+        let (mut tx, _gate) = self.begin_write().await?;
         let ids = format!("SELECT c.id FROM conversations c WHERE c.channel_id = $1 AND {condition}");
         sqlx::query(&format!("DELETE FROM messages WHERE conversation_id IN ({ids})"))
             .bind(channel.as_str())
@@ -62,7 +62,7 @@ impl Store {
     }
 
     async fn purge_where_visitor(&self, condition: &str, now: i64) -> Result<u64> {
-        let mut tx = self.begin_write().await?;
+        let (mut tx, _gate) = self.begin_write().await?;
         let ids = format!(
             "SELECT c.id FROM conversations c JOIN visitors v ON v.id = c.visitor_id WHERE v.retention_days IS NOT NULL AND {condition}"
         );

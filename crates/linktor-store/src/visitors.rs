@@ -50,6 +50,7 @@ impl Store {
     pub async fn create_visitor(&self, new: NewVisitor<'_>) -> Result<VisitorRecord> {
         let id = VisitorId::generate();
         let now = now_ms();
+        let (mut conn, _gate) = self.write_conn().await?;
         sqlx::query(
             "INSERT INTO visitors (id, account_id, channel_id, verified_user_id, user_json, context, anonymize_ip, retention_days, created_at, last_seen_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
@@ -63,8 +64,9 @@ impl Store {
         .bind(new.anonymize_ip as i64)
         .bind(new.retention_days.map(i64::from))
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *conn)
         .await?;
+        drop((conn, _gate));
         self.visitor(new.account, &id).await
     }
 
@@ -97,6 +99,7 @@ impl Store {
         context: &BTreeMap<String, String>,
         verified_user_id: Option<&str>,
     ) -> Result<()> {
+        let (mut conn, _gate) = self.write_conn().await?;
         let done = sqlx::query(
             "UPDATE visitors SET user_json = $1, context = $2, last_seen_at = $3,
                 verified_user_id = COALESCE($4, verified_user_id)
@@ -108,7 +111,7 @@ impl Store {
         .bind(verified_user_id)
         .bind(id.as_str())
         .bind(account.as_str())
-        .execute(&self.pool)
+        .execute(&mut *conn)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);

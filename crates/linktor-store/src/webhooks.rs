@@ -168,7 +168,7 @@ impl Store {
 
     /// Queues one event on its own (for changes that store nothing else).
     pub async fn enqueue_event(&self, account: &AccountId, event: WebhookEvent) -> Result<()> {
-        let mut tx = self.begin_write().await?;
+        let (mut tx, _gate) = self.begin_write().await?;
         self.enqueue_events(&mut tx, &mut EndpointCache::default(), account, vec![event]).await?;
         tx.commit().await?;
         Ok(())
@@ -177,7 +177,7 @@ impl Store {
     /// Claims up to `limit` due deliveries for `lease_ms`.
     pub async fn claim_due_deliveries(&self, limit: i64, lease_ms: i64) -> Result<Vec<ClaimedDelivery>> {
         let now = now_ms();
-        let mut tx = self.begin_write().await?;
+        let (mut tx, _gate) = self.begin_write().await?;
         let rows = sqlx::query(&format!(
             "SELECT d.id, d.event, d.payload, d.attempts, e.url, e.secret
              FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
@@ -228,7 +228,7 @@ impl Store {
 
     /// Logs a batch of attempts in one transaction.
     pub async fn record_attempts(&self, attempts: Vec<(DeliveryId, DeliveryAttempt, AttemptOutcome)>) -> Result<()> {
-        let mut tx = self.begin_write().await?;
+        let (mut tx, _gate) = self.begin_write().await?;
         for (id, attempt, outcome) in attempts {
             let row = sqlx::query("SELECT attempt_log FROM webhook_deliveries WHERE id = $1")
                 .bind(id.as_str())

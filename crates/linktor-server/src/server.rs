@@ -120,7 +120,11 @@ async fn bootstrap(store: &Store, config: &Config) -> anyhow::Result<Option<Firs
         let host = url::Url::parse(&config.public_url)?.host_str().unwrap_or("localhost").to_owned();
         let mut domains = vec![host, "localhost".to_owned(), "127.0.0.1".to_owned()];
         domains.dedup();
-        let req = CreateChannelRequest { name: "Demo".into(), allowed_domains: domains, default_language: None, settings: None };
+        // The demo is for chatting at once: with nobody online the visitor still
+        // writes (seeing the offline notice) instead of getting the offline form.
+        let mut settings = linktor_core::channel::ChannelSettings::default();
+        settings.offline.enabled = false;
+        let req = CreateChannelRequest { name: "Demo".into(), allowed_domains: domains, default_language: None, settings: Some(settings) };
         let channel = crate::manage::create_channel(store, &account, req).await.map_err(|e| anyhow::anyhow!("demo channel: {e}"))?;
         store.set_setting(DEMO_CHANNEL_SETTING, channel.channel.id.as_str()).await?;
     }

@@ -44,6 +44,7 @@ export type * from './MessageEventMetadata';
 export type * from './MessageId';
 export type * from './MessageStatus';
 export type * from './MessageStatusEvent';
+export type * from './Metadata';
 export type * from './OfflineForm';
 export type * from './OfflineSettings';
 export type * from './Page';

@@ -116,12 +116,17 @@ pub struct VisitorUser {
     #[ts(optional)]
     pub avatar: Option<String>,
     #[serde(default)]
-    #[ts(optional, as = "Option<BTreeMap<String, serde_json::Value>>")]
+    #[ts(optional, as = "Option<Metadata>")]
     #[schema(value_type = Object)]
     pub metadata: BTreeMap<String, serde_json::Value>,
 }
 
 pub const MAX_METADATA_BYTES: usize = 4096;
+
+/// `user.metadata` as TypeScript sees it: any JSON object (at most 4 KB).
+#[derive(TS)]
+#[ts(type = "Record<string, unknown>")]
+pub struct Metadata;
 
 impl VisitorUser {
     pub fn validate(&self) -> Result<(), ValidationError> {

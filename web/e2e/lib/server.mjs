@@ -87,6 +87,8 @@ export async function startServer() {
     agentSend: (visitorId, content, channelId = channel.id) => api('POST', '/v1/messages', { channelId, to: visitorId, content }),
     /** Replaces the channel's dashboard settings (what the widget gets as defaults). */
     settings: (settings, channelId = channel.id) => api('PATCH', `/v1/channels/${channelId}`, { settings }),
+    /** The business side has read the visitor's messages up to `seq`. */
+    read: (conversationId, seq) => api('POST', `/v1/conversations/${conversationId}/read`, { seq }),
     typing: (state, conversationId, channelId = channel.id) => api('POST', `/v1/webchat/typing/${state}`, { channelId, conversationId }),
     api,
     async stop() {

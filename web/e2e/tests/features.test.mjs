@@ -33,6 +33,11 @@ test('typing both ways, throttled; read receipts both ways; unread count while c
   const ack = await until(() => received.find((f) => f.type === 'ack' && f.message), 5000, 'ack');
   const conversationId = ack.message.conversationId;
 
+  // The business side reads the visitor's message: the widget marks it read.
+  await w.server.read(conversationId, ack.message.seq);
+  await until(() => received.some((f) => f.type === 'read' && f.reader === 'agent' && f.seq >= ack.message.seq), 5000, 'read receipt from the agent');
+  await page.locator('.linktor-row-visitor .linktor-meta', { hasText: 'Read' }).last().waitFor();
+
   await w.server.typing('start', conversationId);
   await page.locator('.linktor-typing').waitFor();
   await w.server.typing('stop', conversationId);

@@ -120,6 +120,33 @@ pub async fn reopen(State(st): State<SharedState>, ApiAccount(account): ApiAccou
     set_status(st, account, id, ConversationStatus::Open).await
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReadRequest {
+    /// The visitor's messages up to this seq were read (default: all so far).
+    #[serde(default)]
+    seq: Option<i64>,
+}
+
+/// The business side (a bot, a helpdesk) has read the visitor's messages: the
+/// widget shows them as read, and `message.read` webhooks follow.
+#[utoipa::path(post, path = "/v1/conversations/{conversation_id}/read", tag = "conversations", params(("conversation_id" = String, Path)),
+    request_body = ReadRequest,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn read(
+    State(st): State<SharedState>,
+    ApiAccount(account): ApiAccount,
+    Path(id): Path<String>,
+    crate::error::JsonBody(req): crate::error::JsonBody<ReadRequest>,
+) -> ApiResult<axum::http::StatusCode> {
+    let cid: ConversationId = parse_id(&id, "conversation")?;
+    let c = owned(&st, st.store.conversation(&account, &cid).await, Owned::Conversation, &id, "conversation").await?;
+    let seq = req.seq.unwrap_or(c.last_seq);
+    st.read(&account, &c.channel_id, &c.visitor_id, &cid, linktor_core::Reader::Agent, seq).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct VisitorsQuery {

@@ -67,6 +67,7 @@ fn api_routes() -> OpenApiRouter<SharedState> {
         .routes(routes!(conversations::messages))
         .routes(routes!(conversations::resolve))
         .routes(routes!(conversations::reopen))
+        .routes(routes!(conversations::read))
         .routes(routes!(conversations::list_visitors))
         .routes(routes!(conversations::get_visitor))
         .routes(routes!(webhooks::list, webhooks::create))

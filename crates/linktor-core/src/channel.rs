@@ -158,7 +158,7 @@ impl FileUploadPolicy {
             let rule = rule.trim().to_ascii_lowercase();
             if let Some(rule_ext) = rule.strip_prefix('.') {
                 // An extension rule: the name must say it and the content must agree.
-                ext == Some(rule_ext) && crate::mime_for_extension(rule_ext).map_or(true, |m| m == mime)
+                ext == Some(rule_ext) && crate::mime_for_extension(rule_ext).is_none_or(|m| m == mime)
             } else if let Some(prefix) = rule.strip_suffix("/*") {
                 mime.split('/').next() == Some(prefix)
             } else {
@@ -340,7 +340,7 @@ impl ChannelSettings {
                 return Err(ValidationError::new(format!("{field}.message"), "1–1024 characters"));
             }
             match r.trigger {
-                Trigger::Pageview if r.page.as_deref().map_or(true, |p| p.is_empty() || p.len() > 512) => {
+                Trigger::Pageview if r.page.as_deref().is_none_or(|p| p.is_empty() || p.len() > 512) => {
                     return Err(ValidationError::new(format!("{field}.page"), "a pageview trigger needs the page path"));
                 }
                 Trigger::Scroll if !matches!(r.percentage, Some(1..=100)) => {

@@ -35,11 +35,11 @@ impl Metrics {
         let messages_stored = Counter::default();
         registry.register("messages_stored", "Messages stored", messages_stored.clone());
         let buckets = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];
-        let store_batch_seconds = Histogram::new(buckets.into_iter());
+        let store_batch_seconds = Histogram::new(buckets);
         registry.register("message_store_batch_seconds", "Time to store one batch of messages", store_batch_seconds.clone());
         let webhook_attempts = Family::<OutcomeLabel, Counter>::default();
         registry.register("webhook_attempts", "Webhook delivery attempts by outcome", webhook_attempts.clone());
-        let webhook_seconds = Histogram::new(buckets.into_iter());
+        let webhook_seconds = Histogram::new(buckets);
         registry.register("webhook_attempt_seconds", "Webhook request duration", webhook_seconds.clone());
         let http_requests = Family::<OutcomeLabel, Counter>::default();
         registry.register("http_responses", "HTTP responses by status class", http_requests.clone());

@@ -103,20 +103,6 @@ async fn deliver(st: &SharedState, client: &reqwest::Client, d: ClaimedDelivery)
     (d.id, attempt, outcome)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        let first = backoff(0).as_millis();
-        assert!((800..=1200).contains(&first));
-        let fifth = backoff(4).as_millis();
-        assert!((12_800..=19_200).contains(&fifth));
-        assert!(backoff(30).as_millis() <= 4_320_000);
-    }
-}
-
 /// The retention job: once an hour (and at start), delete what is past its
 /// channel's or visitor's data retention.
 pub async fn run_retention(st: SharedState) {
@@ -131,5 +117,19 @@ pub async fn run_retention(st: SharedState) {
             _ = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
             _ = shutdown.changed() => return,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let first = backoff(0).as_millis();
+        assert!((800..=1200).contains(&first));
+        let fifth = backoff(4).as_millis();
+        assert!((12_800..=19_200).contains(&fifth));
+        assert!(backoff(30).as_millis() <= 4_320_000);
     }
 }

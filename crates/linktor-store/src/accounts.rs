@@ -227,7 +227,7 @@ impl Store {
         // Record use at most once a minute: a hot key must not become a write per request.
         let now = now_ms();
         let last: Option<i64> = row.try_get("last_used_at")?;
-        if last.map_or(true, |l| now - l > 60_000) {
+        if last.is_none_or(|l| now - l > 60_000) {
             sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(row.try_get::<String, _>("id")?)

@@ -4,7 +4,7 @@
 use linktor_core::{api::ApiKey, random_token, AccountId, AgentId, ApiKeyId};
 use sqlx::{any::AnyRow, Row};
 
-use crate::{hash_secret, now_ms, to_time, unique_violation, Result, Store, StoreError};
+use crate::{found, hash_secret, now_ms, to_time, unique_violation, Result, Store, StoreError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -180,9 +180,7 @@ impl Store {
             .bind(account.as_str())
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(&done)?;
         Ok(())
     }
 
@@ -252,9 +250,7 @@ impl Store {
             .bind(account.as_str())
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(&done)?;
         Ok(())
     }
 }

@@ -4,7 +4,7 @@
 use linktor_core::{api::Channel, channel::ChannelSettings, random_token, AccountId, ChannelId};
 use sqlx::{any::AnyRow, Row};
 
-use crate::{json_col, now_ms, to_json, to_time, Result, Store, StoreError};
+use crate::{found, json_col, now_ms, to_json, to_time, Result, Store, StoreError};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChannelRecord {
@@ -103,9 +103,7 @@ impl Store {
         .bind(account.as_str())
         .execute(&self.pool)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(&done)?;
         self.channel(account, &channel.id).await
     }
 
@@ -118,9 +116,7 @@ impl Store {
             .bind(account.as_str())
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(&done)?;
         Ok(secret)
     }
 
@@ -132,9 +128,7 @@ impl Store {
             .bind(account.as_str())
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(&done)?;
         Ok(())
     }
 }

@@ -12,7 +12,7 @@ use linktor_core::{
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 use std::collections::BTreeMap;
 
-use crate::{json_col, now_ms, to_json, to_time, webhooks::EndpointCache, Result, Store, StoreError};
+use crate::{found, json_col, now_ms, to_json, to_time, webhooks::EndpointCache, Result, Store, StoreError};
 
 /// A message to append. `events` builds the webhook events of the stored
 /// message (it needs the id and time the store gives it).
@@ -241,9 +241,7 @@ impl Store {
             .bind(account.as_str())
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(&done)?;
         self.conversation(account, id).await
     }
 

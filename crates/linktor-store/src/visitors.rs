@@ -6,7 +6,7 @@ use linktor_core::{api::Visitor, AccountId, ChannelId, VisitorId, VisitorUser};
 use sqlx::{any::AnyRow, Row};
 use std::collections::BTreeMap;
 
-use crate::{json_col, now_ms, to_json, to_time, Result, Store, StoreError};
+use crate::{found, json_col, now_ms, to_json, to_time, Result, Store, StoreError};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct VisitorRecord {
@@ -113,9 +113,7 @@ impl Store {
         .bind(account.as_str())
         .execute(&mut *conn)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(&done)?;
         Ok(())
     }
 

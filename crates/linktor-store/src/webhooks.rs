@@ -10,7 +10,7 @@ use linktor_core::{
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 use std::collections::HashMap;
 
-use crate::{json_col, now_ms, to_json, to_time, Result, Store, StoreError};
+use crate::{found, json_col, now_ms, to_json, to_time, Result, Store, StoreError};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct EndpointRecord {
@@ -117,9 +117,7 @@ impl Store {
             .bind(account.as_str())
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(&done)?;
         Ok(())
     }
 
@@ -289,9 +287,7 @@ impl Store {
         .bind(account.as_str())
         .execute(&self.pool)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(&done)?;
         self.delivery(account, id).await
     }
 }

@@ -4,7 +4,7 @@
 // is safe to render on the server; in StrictMode (mount, unmount, mount) it leaves one widget.
 
 import { useEffect, useMemo, useRef } from 'react';
-import { command, LinktorWidget, type LinktorCallbacks, type LinktorSettings, type LinktorSource, type LinktorUser } from './widget.js';
+import { linktor, LinktorWidget, type LinktorCallbacks, type LinktorControls, type LinktorSettings, type LinktorSource } from './widget.js';
 
 export type LinktorChatProps = LinktorSettings & LinktorCallbacks & LinktorSource;
 
@@ -26,38 +26,11 @@ export function LinktorChat(props: LinktorChatProps): null {
   return null;
 }
 
-export interface LinktorControls {
-  open(): void;
-  close(): void;
-  toggle(): void;
-  /** Sends a message as the visitor: `sendMessage({ text: 'Hello' })` or `sendMessage('Hello')`. */
-  sendMessage(message: { text: string } | string): void;
-  updateUser(user: LinktorUser): void;
-  showProactiveMessage(message: { text: string; delay?: number }): void;
-  hideLauncher(): void;
-  showLauncher(): void;
-  /** Forgets the session in this browser and starts a new visitor. */
-  reset(): void;
-}
-
-/** The spec's JavaScript API for the widget of this page (commands wait until it is ready). */
-export const linktor: LinktorControls = {
-  open: () => command('open'),
-  close: () => command('close'),
-  toggle: () => command('toggle'),
-  sendMessage: (message) => command('sendMessage', typeof message === 'string' ? { text: message } : message),
-  updateUser: (user) => command('updateUser', user),
-  showProactiveMessage: (message) => command('showProactiveMessage', message),
-  hideLauncher: () => command('hideLauncher'),
-  showLauncher: () => command('showLauncher'),
-  reset: () => command('reset'),
-};
-
 /** `const { open, close, toggle, sendMessage } = useLinktor()`: stable functions, safe to call during SSR (they do nothing). */
 export function useLinktor(): LinktorControls {
   return useMemo(() => linktor, []);
 }
 
-export { DEFAULT_WIDGET_URL } from './widget.js';
-export type { LinktorCallbacks, LinktorSettings, LinktorSource, LinktorUser, FormFieldOption, ProactiveMessageOption, LinktorInitOptions } from './widget.js';
+export { DEFAULT_WIDGET_URL, linktor } from './widget.js';
+export type { LinktorControls, LinktorCallbacks, LinktorSettings, LinktorSource, LinktorUser, FormFieldOption, ProactiveMessageOption, LinktorInitOptions } from './widget.js';
 export type { Message, Content } from './protocol/index.js';

@@ -11,7 +11,7 @@ import type { Message, VisitorUser } from './protocol/index.js';
 export const DEFAULT_WIDGET_URL = 'https://widget.linktor.io/v1/linktor.js';
 
 /** `user` of `init` and `updateUser`: a logged-in visitor. */
-export type LinktorUser = Omit<VisitorUser, 'metadata'> & { metadata?: VisitorUser['metadata'] };
+export type LinktorUser = VisitorUser;
 
 export interface FormFieldOption {
   name: string;
@@ -166,3 +166,30 @@ export class LinktorWidget {
     command('destroy');
   }
 }
+
+export interface LinktorControls {
+  open(): void;
+  close(): void;
+  toggle(): void;
+  /** Sends a message as the visitor: `sendMessage({ text: 'Hello' })` or `sendMessage('Hello')`. */
+  sendMessage(message: { text: string } | string): void;
+  updateUser(user: LinktorUser): void;
+  showProactiveMessage(message: { text: string; delay?: number }): void;
+  hideLauncher(): void;
+  showLauncher(): void;
+  /** Forgets the session in this browser and starts a new visitor. */
+  reset(): void;
+}
+
+/** The spec's JavaScript API for the widget of this page (commands wait until it is ready; on the server they do nothing). */
+export const linktor: LinktorControls = {
+  open: () => command('open'),
+  close: () => command('close'),
+  toggle: () => command('toggle'),
+  sendMessage: (message) => command('sendMessage', typeof message === 'string' ? { text: message } : message),
+  updateUser: (user) => command('updateUser', user),
+  showProactiveMessage: (message) => command('showProactiveMessage', message),
+  hideLauncher: () => command('hideLauncher'),
+  showLauncher: () => command('showLauncher'),
+  reset: () => command('reset'),
+};

@@ -5,7 +5,7 @@
 // rendering (onMounted never does there).
 
 import { defineComponent, onBeforeUnmount, onMounted, watch, type App, type PropType } from 'vue';
-import { command, LinktorWidget, SETTINGS, type LinktorSettings, type LinktorUser, type ProactiveMessageOption } from './widget.js';
+import { linktor, LinktorWidget, SETTINGS, type LinktorControls, type LinktorSettings, type LinktorUser, type ProactiveMessageOption } from './widget.js';
 import type { Message } from './protocol/index.js';
 
 /** Boolean props left out stay unset (the channel's setting applies), not false. */
@@ -69,33 +69,6 @@ export const LinktorChat = defineComponent({
   },
 });
 
-export interface LinktorControls {
-  open(): void;
-  close(): void;
-  toggle(): void;
-  /** Sends a message as the visitor: `sendMessage({ text: 'Hello' })` or `sendMessage('Hello')`. */
-  sendMessage(message: { text: string } | string): void;
-  updateUser(user: LinktorUser): void;
-  showProactiveMessage(message: { text: string; delay?: number }): void;
-  hideLauncher(): void;
-  showLauncher(): void;
-  /** Forgets the session in this browser and starts a new visitor. */
-  reset(): void;
-}
-
-/** The spec's JavaScript API for the widget of this page (commands wait until it is ready; on the server they do nothing). */
-export const linktor: LinktorControls = {
-  open: () => command('open'),
-  close: () => command('close'),
-  toggle: () => command('toggle'),
-  sendMessage: (message) => command('sendMessage', typeof message === 'string' ? { text: message } : message),
-  updateUser: (user) => command('updateUser', user),
-  showProactiveMessage: (message) => command('showProactiveMessage', message),
-  hideLauncher: () => command('hideLauncher'),
-  showLauncher: () => command('showLauncher'),
-  reset: () => command('reset'),
-};
-
 /** Composable: `const { open, toggle, sendMessage } = useLinktor()`. */
 export const useLinktor = (): LinktorControls => linktor;
 
@@ -106,6 +79,6 @@ export const LinktorWebChat = {
   },
 };
 
-export { DEFAULT_WIDGET_URL } from './widget.js';
-export type { LinktorCallbacks, LinktorSettings, LinktorSource, LinktorUser, FormFieldOption, ProactiveMessageOption } from './widget.js';
+export { DEFAULT_WIDGET_URL, linktor } from './widget.js';
+export type { LinktorControls, LinktorCallbacks, LinktorSettings, LinktorSource, LinktorUser, FormFieldOption, ProactiveMessageOption } from './widget.js';
 export type { Message, Content } from './protocol/index.js';

@@ -2,6 +2,7 @@
 //! visitor protocol, REST bodies and webhook events. Pure types and checks, no
 //! I/O, so every other crate and the generated TypeScript agree on one model.
 
+pub mod agent;
 pub mod allowed_domains;
 pub mod api;
 pub mod channel;
@@ -54,7 +55,7 @@ mod generated_types {
     use ts_rs::TS;
 
     fn export_all(dir: &Path) {
-        use crate::{api::*, channel::*, protocol::*, webhook::*};
+        use crate::{agent::*, api::*, channel::*, protocol::*, webhook::*};
         ClientFrame::export_all_to(dir).unwrap();
         ServerFrame::export_all_to(dir).unwrap();
         SessionRequest::export_all_to(dir).unwrap();
@@ -78,6 +79,19 @@ mod generated_types {
         CreatedApiKey::export_all_to(dir).unwrap();
         ErrorBody::export_all_to(dir).unwrap();
         Page::<()>::export_all_to(dir).unwrap();
+        Agent::export_all_to(dir).unwrap();
+        LoginRequest::export_all_to(dir).unwrap();
+        SessionInfo::export_all_to(dir).unwrap();
+        ChangePasswordRequest::export_all_to(dir).unwrap();
+        CreateAgentRequest::export_all_to(dir).unwrap();
+        AvailabilityRequest::export_all_to(dir).unwrap();
+        ReplyRequest::export_all_to(dir).unwrap();
+        AssignRequest::export_all_to(dir).unwrap();
+        AgentTypingRequest::export_all_to(dir).unwrap();
+        ConversationSummary::export_all_to(dir).unwrap();
+        Analytics::export_all_to(dir).unwrap();
+        AgentClientFrame::export_all_to(dir).unwrap();
+        AgentServerFrame::export_all_to(dir).unwrap();
         // An index that re-exports every generated file.
         let mut names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()

@@ -21,6 +21,9 @@ use tokio::sync::broadcast;
 /// Slots per topic. A subscriber that falls further behind gets `Lagged` and
 /// re-reads what it missed from storage.
 const TOPIC_CAPACITY: usize = 16;
+/// An account's topic carries every visitor's events to its agents: deeper,
+/// so a burst does not make every dashboard reload.
+const ACCOUNT_TOPIC_CAPACITY: usize = 1024;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Topic {
@@ -53,7 +56,7 @@ pub enum BusEvent {
     Availability { channel: ChannelId, agents_online: bool },
     Config { config: WidgetConfig },
     /// An agent's availability changed (for other agents' dashboards).
-    AgentAvailability { agent: linktor_core::AgentId, availability: String },
+    AgentAvailability { agent: linktor_core::AgentId, availability: linktor_core::agent::Availability },
 }
 
 struct TopicEntry {
@@ -151,7 +154,8 @@ impl Bus {
             match topics.get(&subject) {
                 Some(entry) => (entry.tx.subscribe(), false),
                 None => {
-                    let (tx, rx) = broadcast::channel(TOPIC_CAPACITY);
+                    let capacity = if matches!(topic, Topic::Account(_)) { ACCOUNT_TOPIC_CAPACITY } else { TOPIC_CAPACITY };
+                    let (tx, rx) = broadcast::channel(capacity);
                     topics.insert(subject.clone(), TopicEntry { tx, nats_task: None });
                     (rx, self.inner.nats.is_some())
                 }

@@ -171,18 +171,45 @@ impl AppState {
             return Err(ApiError::Validation(ValidationError::new("to", "this visitor belongs to another channel")));
         }
         let conversation = self.ensure_conversation(account, &visitor).await?;
-        let (ch, vid) = (channel.clone(), to.clone());
+        Ok(self.reply(account, &conversation, sender, content, None).await?.0)
+    }
+
+    /// A business message into `conversation` (reopened if resolved);
+    /// whether it was stored now (`false`: a resend of `client_id`).
+    pub async fn reply(
+        &self,
+        account: &AccountId,
+        conversation: &Conversation,
+        sender: Sender,
+        content: Content,
+        client_id: Option<String>,
+    ) -> ApiResult<(Message, bool)> {
+        content.validate()?;
+        if let Some(id) = &client_id {
+            linktor_core::validate_client_id(id)?;
+        }
+        if conversation.status == ConversationStatus::Resolved {
+            self.set_status(account, &conversation.id, ConversationStatus::Open).await?;
+        }
+        let (ch, vid) = (conversation.channel_id.clone(), conversation.visitor_id.clone());
         let new = NewMessage {
             account: account.clone(),
-            conversation: conversation.id,
+            conversation: conversation.id.clone(),
             direction: Direction::Outbound,
             sender,
             content,
-            client_id: None,
+            client_id,
             reply_to: None,
             events: Some(Box::new(move |m| vec![message_event(&ch, &vid, None, m)])),
         };
-        Ok(self.append(new, account, to, channel).await?.0)
+        self.append(new, account, &conversation.visitor_id, &conversation.channel_id).await
+    }
+
+    /// Assigns a conversation (or unassigns it) and tells the agents.
+    pub async fn assign(&self, account: &AccountId, conversation: &Conversation, agent: Option<&linktor_core::AgentId>) -> ApiResult<Conversation> {
+        let updated = self.store.assign_conversation(account, &conversation.id, agent).await?;
+        self.bus.publish(&Topic::Account(account.clone()), BusEvent::Conversation { conversation: updated.clone() }).await;
+        Ok(updated)
     }
 
     /// A click on a button of one of the business's messages.
@@ -313,6 +340,18 @@ impl AppState {
             self.outbox_wake.notify_one();
         }
         Ok(!update.messages.is_empty())
+    }
+
+    /// Tells every widget of the account whether an agent is online now.
+    /// Sent after every change (not only when it flips), so two agents
+    /// changing at once cannot leave widgets with a stale answer.
+    pub async fn announce_availability(&self, account: &AccountId) -> ApiResult<()> {
+        let agents_online = self.store.agents_online(account).await?;
+        for ch in self.store.list_channels(account).await? {
+            let channel = ch.channel.id.clone();
+            self.bus.publish(&Topic::Channel(channel.clone()), BusEvent::Availability { channel, agents_online }).await;
+        }
+        Ok(())
     }
 
     pub async fn set_status(&self, account: &AccountId, conversation: &ConversationId, status: ConversationStatus) -> ApiResult<Conversation> {

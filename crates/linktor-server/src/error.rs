@@ -38,8 +38,13 @@ pub enum ApiError {
     PayloadTooLarge(String),
     #[error("{0}")]
     UnsupportedType(String),
-    #[error("too many requests")]
-    RateLimited,
+    /// Too many requests; retry after this many seconds.
+    #[error("too many requests: retry in {0} s")]
+    RateLimited(u64),
+    #[error("wrong email or password")]
+    InvalidCredentials,
+    #[error("this change needs the X-CSRF-Token header of the signed-in session")]
+    CsrfFailed,
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -58,7 +63,9 @@ impl ApiError {
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Self::UnsupportedType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "file_type_not_allowed"),
-            Self::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            Self::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
+            Self::CsrfFailed => (StatusCode::FORBIDDEN, "csrf_failed"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -101,8 +108,8 @@ impl IntoResponse for ApiError {
             other => other.to_string(),
         };
         let mut response = (status, Json(ErrorBody { error: ErrorDetail { code: code.into(), message } })).into_response();
-        if matches!(self, Self::RateLimited) {
-            response.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static("1"));
+        if let Self::RateLimited(secs) = self {
+            response.headers_mut().insert("retry-after", axum::http::HeaderValue::from(secs.max(1)));
         }
         response
     }

@@ -1,6 +1,7 @@
 //! The Linktor WebChat server: HTTP and WebSocket front ends over the shared
 //! conversation operations, storage, the event bus and the webhook outbox.
 
+pub mod agent_ws;
 pub mod bus;
 pub mod chat;
 pub mod config;

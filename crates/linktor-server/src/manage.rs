@@ -54,9 +54,7 @@ pub async fn create_agent(store: &Store, account: &AccountId, email: &str, name:
     if name.trim().is_empty() || name.chars().count() > 128 {
         return Err(ValidationError::new("name", "1–128 characters").into());
     }
-    if password.chars().count() < crate::passwords::MIN_PASSWORD_CHARS {
-        return Err(ValidationError::new("password", format!("at least {} characters", crate::passwords::MIN_PASSWORD_CHARS)).into());
-    }
+    linktor_core::agent::validate_password("password", password)?;
     let hash = crate::passwords::hash(password).map_err(ApiError::Internal)?;
     Ok(store.create_agent(account, email, name.trim(), role, &hash).await?)
 }

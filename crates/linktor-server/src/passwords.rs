@@ -5,14 +5,20 @@ use argon2::{
     Argon2,
 };
 
-pub const MIN_PASSWORD_CHARS: usize = 10;
-
 pub fn hash(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| anyhow::anyhow!("hashing a password failed: {e}"))
+}
+
+/// A hash of nothing anyone knows: sign-in verifies against it when the
+/// email is unknown, so an attacker cannot tell emails apart by timing.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| hash(&linktor_core::random_token(32)).unwrap_or_default());
+    &DUMMY
 }
 
 pub fn verify(password: &str, stored: &str) -> bool {

@@ -75,6 +75,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<RunningServer> {
         tokens,
         outbox_wake: Notify::new(),
         delivered,
+        logins: Default::default(),
         shutdown: shutdown_rx,
     });
     let client = reqwest::Client::builder()

@@ -22,6 +22,8 @@ pub struct AppState {
     pub delivered: crate::receipts::DeliveredSender,
     /// Wakes the webhook outbox worker when a change queued deliveries.
     pub outbox_wake: Notify,
+    /// Failed dashboard sign-ins, for rate limiting.
+    pub logins: crate::http::sessions::LoginLimiter,
     /// Flips to `true` once shutdown starts; sockets close, workers drain.
     pub shutdown: watch::Receiver<bool>,
 }

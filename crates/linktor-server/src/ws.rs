@@ -33,8 +33,8 @@ pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 /// between this and `MAX_FRAME_BYTES` are read whole, then refused with a
 /// proper close (1009); beyond it the connection is simply dropped.
 const HARD_FRAME_BYTES: usize = 1024 * 1024;
-const PING_EVERY: Duration = Duration::from_secs(25);
-const IDLE_LIMIT: Duration = Duration::from_secs(60);
+pub(crate) const PING_EVERY: Duration = Duration::from_secs(25);
+pub(crate) const IDLE_LIMIT: Duration = Duration::from_secs(60);
 const RATE_PER_SEC: f64 = 20.0;
 const RATE_BURST: f64 = 40.0;
 /// Delivery receipts are written at most this often per socket.
@@ -66,7 +66,7 @@ pub async fn visitor_ws(
         .channel_any_account(&claims.c)
         .await
         .map_err(|_| ApiError::Unauthorized("the session's channel no longer exists".into()))?;
-    check_origin(&headers, &channel)?;
+    check_origin(&st, &headers, &channel)?;
     let permit = st
         .sockets
         .clone()
@@ -91,13 +91,17 @@ pub async fn visitor_ws(
 }
 
 /// A token bucket: `RATE_PER_SEC` frames a second, bursts of `RATE_BURST`.
-struct RateLimit {
+pub(crate) struct RateLimit {
     tokens: f64,
     at: Instant,
 }
 
 impl RateLimit {
-    fn allow(&mut self) -> bool {
+    pub(crate) fn new() -> Self {
+        Self { tokens: RATE_BURST, at: Instant::now() }
+    }
+
+    pub(crate) fn allow(&mut self) -> bool {
         let now = Instant::now();
         self.tokens = (self.tokens + now.duration_since(self.at).as_secs_f64() * RATE_PER_SEC).min(RATE_BURST);
         self.at = now;
@@ -148,7 +152,7 @@ impl VisitorSocket {
             sent_seq: None,
             undelivered: None,
             flush_at: None,
-            rate: RateLimit { tokens: RATE_BURST, at: Instant::now() },
+            rate: RateLimit::new(),
             last_heard: Instant::now(),
         }
     }

@@ -1,40 +1,20 @@
 //! Accounts (the tenants), their agents and API keys, and the server-wide
 //! settings (the secret that signs visitor tokens, shared by every node).
 
-use linktor_core::{api::ApiKey, random_token, AccountId, AgentId, ApiKeyId};
+use linktor_core::{
+    agent::{AgentRole, Availability},
+    api::ApiKey,
+    random_token, AccountId, AgentId, ApiKeyId,
+};
 use sqlx::{any::AnyRow, Row};
 
 use crate::{found, hash_secret, now_ms, to_time, unique_violation, Result, Store, StoreError};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AgentRole {
-    Admin,
-    Agent,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Availability {
-    Online,
-    Away,
-    Offline,
-}
-
-impl Availability {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Online => "online",
-            Self::Away => "away",
-            Self::Offline => "offline",
-        }
-    }
-    fn parse(s: &str) -> Self {
-        match s {
-            "online" => Self::Online,
-            "away" => Self::Away,
-            _ => Self::Offline,
-        }
+fn parse_availability(s: &str) -> Availability {
+    match s {
+        "online" => Availability::Online,
+        "away" => Availability::Away,
+        _ => Availability::Offline,
     }
 }
 
@@ -47,11 +27,26 @@ pub struct Agent {
     pub name: String,
     pub role: AgentRole,
     pub availability: Availability,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(skip)]
     pub password_hash: String,
 }
 
-fn agent_from_row(row: &AnyRow) -> Result<Agent> {
+impl Agent {
+    /// What the API shows of an agent (no account, no hash).
+    pub fn api(&self) -> linktor_core::agent::Agent {
+        linktor_core::agent::Agent {
+            id: self.id.clone(),
+            email: self.email.clone(),
+            name: self.name.clone(),
+            role: self.role,
+            availability: self.availability,
+            created_at: self.created_at,
+        }
+    }
+}
+
+pub(crate) fn agent_from_row(row: &AnyRow) -> Result<Agent> {
     let role: String = row.try_get("role")?;
     let availability: String = row.try_get("availability")?;
     Ok(Agent {
@@ -60,7 +55,8 @@ fn agent_from_row(row: &AnyRow) -> Result<Agent> {
         email: row.try_get("email")?,
         name: row.try_get("name")?,
         role: if role == "admin" { AgentRole::Admin } else { AgentRole::Agent },
-        availability: Availability::parse(&availability),
+        availability: parse_availability(&availability),
+        created_at: to_time(row.try_get("created_at")?),
         password_hash: row.try_get("password_hash")?,
     })
 }
@@ -133,10 +129,7 @@ impl Store {
         password_hash: &str,
     ) -> Result<Agent> {
         let id = AgentId::generate();
-        let role_str = match role {
-            AgentRole::Admin => "admin",
-            AgentRole::Agent => "agent",
-        };
+        let role_str = role.as_str();
         let email = email.trim().to_ascii_lowercase();
         sqlx::query(
             "INSERT INTO agents (id, account_id, email, name, role, password_hash, availability, created_at)
@@ -179,6 +172,50 @@ impl Store {
             .bind(id.as_str())
             .bind(account.as_str())
             .execute(&self.pool)
+            .await?;
+        found(&done)?;
+        Ok(())
+    }
+
+    pub async fn list_agents(&self, account: &AccountId) -> Result<Vec<Agent>> {
+        let rows = sqlx::query("SELECT * FROM agents WHERE account_id = $1 AND deleted_at IS NULL ORDER BY name, id")
+            .bind(account.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(agent_from_row).collect()
+    }
+
+    /// Removes an agent: signed out everywhere, unassigned from its
+    /// conversations, its email free for a new agent. Its messages keep its name.
+    pub async fn delete_agent(&self, account: &AccountId, id: &AgentId) -> Result<()> {
+        let (mut tx, _gate) = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE agents SET deleted_at = $1, availability = 'offline', email = id || ':' || email
+             WHERE id = $2 AND account_id = $3 AND deleted_at IS NULL",
+        )
+        .bind(now_ms())
+        .bind(id.as_str())
+        .bind(account.as_str())
+        .execute(&mut *tx)
+        .await?;
+        found(&done)?;
+        sqlx::query("DELETE FROM agent_sessions WHERE agent_id = $1").bind(id.as_str()).execute(&mut *tx).await?;
+        sqlx::query("UPDATE conversations SET assignee_id = NULL WHERE assignee_id = $1 AND account_id = $2")
+            .bind(id.as_str())
+            .bind(account.as_str())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn set_password_hash(&self, account: &AccountId, id: &AgentId, hash: &str) -> Result<()> {
+        let (mut conn, _gate) = self.write_conn().await?;
+        let done = sqlx::query("UPDATE agents SET password_hash = $1 WHERE id = $2 AND account_id = $3 AND deleted_at IS NULL")
+            .bind(hash)
+            .bind(id.as_str())
+            .bind(account.as_str())
+            .execute(&mut *conn)
             .await?;
         found(&done)?;
         Ok(())

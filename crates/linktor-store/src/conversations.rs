@@ -50,7 +50,7 @@ pub struct ReceiptUpdate {
     pub messages: Vec<MessageId>,
 }
 
-fn conversation_from_row(row: &AnyRow) -> Result<Conversation> {
+pub(crate) fn conversation_from_row(row: &AnyRow) -> Result<Conversation> {
     let status: String = row.try_get("status")?;
     Ok(Conversation {
         id: ConversationId::from_trusted(row.try_get("id")?),
@@ -74,7 +74,7 @@ fn sender_type_str(t: SenderType) -> &'static str {
     }
 }
 
-fn message_from_row(row: &AnyRow) -> Result<Message> {
+pub(crate) fn message_from_row(row: &AnyRow) -> Result<Message> {
     let direction: String = row.try_get("direction")?;
     let sender_type: String = row.try_get("sender_type")?;
     let delivered: Option<i64> = row.try_get("delivered_at")?;

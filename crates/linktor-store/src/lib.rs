@@ -8,16 +8,20 @@ mod accounts;
 mod channels;
 mod conversations;
 mod files;
+mod inbox;
 mod retention;
+mod sessions;
 mod visitors;
 mod webhooks;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use accounts::{Agent, AgentRole, Availability};
+pub use accounts::Agent;
+pub use linktor_core::agent::{AgentRole, Availability};
 pub use channels::ChannelRecord;
 pub use conversations::{ConversationFilter, NewMessage, ReceiptUpdate};
 pub use files::StoredFile;
+pub use sessions::{AgentSession, SESSION_IDLE_MS};
 pub use visitors::{NewVisitor, VisitorRecord};
 pub use webhooks::{AttemptOutcome, ClaimedDelivery, EndpointRecord};
 
@@ -191,6 +195,7 @@ pub enum Owned {
     WebhookEndpoint,
     WebhookDelivery,
     ApiKey,
+    Agent,
 }
 
 impl Store {
@@ -204,10 +209,11 @@ impl Store {
             Owned::WebhookEndpoint => "webhook_endpoints",
             Owned::WebhookDelivery => "webhook_deliveries",
             Owned::ApiKey => "api_keys",
+            Owned::Agent => "agents",
         };
         // Soft-deleted rows are gone for every account.
         let live = match kind {
-            Owned::Channel | Owned::WebhookEndpoint => " AND deleted_at IS NULL",
+            Owned::Channel | Owned::WebhookEndpoint | Owned::Agent => " AND deleted_at IS NULL",
             Owned::ApiKey => " AND revoked_at IS NULL",
             _ => "",
         };

@@ -27,7 +27,7 @@ pub struct NewVisitor<'a> {
     pub retention_days: Option<u32>,
 }
 
-fn from_row(row: &AnyRow) -> Result<VisitorRecord> {
+pub(crate) fn visitor_from_row(row: &AnyRow) -> Result<VisitorRecord> {
     let verified: Option<String> = row.try_get("verified_user_id")?;
     let retention: Option<i64> = row.try_get("retention_days")?;
     Ok(VisitorRecord {
@@ -77,7 +77,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound)?;
-        from_row(&row)
+        visitor_from_row(&row)
     }
 
     /// The visitor a verified `user.id` maps to on this channel, on any device.
@@ -87,7 +87,7 @@ impl Store {
             .bind(user_id)
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(from_row).transpose()
+        row.as_ref().map(visitor_from_row).transpose()
     }
 
     /// Saves the user fields, the context and (when given) the verified id.
@@ -126,6 +126,6 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(from_row).collect()
+        rows.iter().map(visitor_from_row).collect()
     }
 }

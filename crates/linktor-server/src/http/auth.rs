@@ -1,35 +1,145 @@
-//! Authentication of the customer's backend by API key
-//! (`Authorization: Bearer <key>`), and the rule that another account's
-//! object answers 403 while a missing one answers 404.
+//! Who a request acts for. The customer's backend sends an API key
+//! (`Authorization: Bearer <key>`); the dashboard sends its session cookie,
+//! and every change it makes carries the session's CSRF token in
+//! `X-CSRF-Token`. Roles decide what a session may do: an admin what an API
+//! key may, an agent the inbox (`InboxCaller`) and their own settings.
+//! Another account's object answers 403, a missing one 404.
 
-use axum::{extract::FromRequestParts, http::request::Parts};
-use linktor_core::AccountId;
-use linktor_store::{Owned, StoreError};
+use axum::{
+    extract::FromRequestParts,
+    http::{header, request::Parts, HeaderMap, Method},
+};
+use linktor_core::{agent::AgentRole, AccountId, Sender, SenderType};
+use linktor_store::{Agent, Owned, StoreError};
+use subtle::ConstantTimeEq;
 
 use crate::{
     error::{ApiError, ApiResult},
     state::SharedState,
 };
 
-/// The account an API key acts for.
+/// The dashboard's session cookie.
+pub const SESSION_COOKIE: &str = "linktor_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Whoever is calling, authenticated.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub account: AccountId,
+    /// The signed-in agent; `None` for an API key.
+    pub agent: Option<Agent>,
+}
+
+impl Caller {
+    /// Who the visitor sees a message or typing from: the agent by name, or the API.
+    pub fn sender(&self) -> Sender {
+        match &self.agent {
+            Some(a) => Sender { sender_type: SenderType::Agent, id: a.id.to_string(), name: Some(a.name.clone()), avatar: None },
+            None => Sender { sender_type: SenderType::Api, id: "api".into(), name: None, avatar: None },
+        }
+    }
+}
+
+/// The value of cookie `name`, if the request has it.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty() && v.len() <= 200)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim)
+}
+
+/// The signed-in session of a request (cookie), with the CSRF token checked
+/// for every method that changes something.
+pub async fn session_of(headers: &HeaderMap, method: &Method, st: &SharedState) -> ApiResult<(linktor_store::AgentSession, String)> {
+    let token = cookie(headers, SESSION_COOKIE).ok_or_else(|| ApiError::Unauthorized("sign in first".into()))?;
+    let session = st.store.session(token).await?.ok_or_else(|| ApiError::Unauthorized("the session has ended: sign in again".into()))?;
+    if !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        let sent = headers.get(CSRF_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
+        if !bool::from(sent.ct_eq(session.csrf_token.as_bytes())) {
+            return Err(ApiError::CsrfFailed);
+        }
+    }
+    Ok((session, token.to_owned()))
+}
+
+impl FromRequestParts<SharedState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &SharedState) -> Result<Self, Self::Rejection> {
+        if let Some(key) = bearer(&parts.headers) {
+            if key.is_empty() || key.len() > 200 {
+                return Err(ApiError::Unauthorized("the API key is invalid or revoked".into()));
+            }
+            return match st.store.authenticate_api_key(key).await? {
+                Some(account) => Ok(Caller { account, agent: None }),
+                None => Err(ApiError::Unauthorized("the API key is invalid or revoked".into())),
+            };
+        }
+        if cookie(&parts.headers, SESSION_COOKIE).is_some() {
+            let (session, _) = session_of(&parts.headers, &parts.method, st).await?;
+            return Ok(Caller { account: session.agent.account_id.clone(), agent: Some(session.agent) });
+        }
+        Err(ApiError::Unauthorized("an API key is required: Authorization: Bearer <key> (or sign in to the dashboard)".into()))
+    }
+}
+
+/// An API key or an admin's session: the account's full API.
 pub struct ApiAccount(pub AccountId);
 
 impl FromRequestParts<SharedState> for ApiAccount {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, st: &SharedState) -> Result<Self, Self::Rejection> {
-        let key = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|k| !k.is_empty() && k.len() <= 200)
-            .ok_or_else(|| ApiError::Unauthorized("an API key is required: Authorization: Bearer <key>".into()))?;
-        match st.store.authenticate_api_key(key).await? {
-            Some(account) => Ok(ApiAccount(account)),
-            None => Err(ApiError::Unauthorized("the API key is invalid or revoked".into())),
+        Self::from_caller(Caller::from_request_parts(parts, st).await?)
+    }
+}
+
+impl ApiAccount {
+    /// The caller's account when the caller may use the full API.
+    pub fn from_caller(caller: Caller) -> ApiResult<Self> {
+        match &caller.agent {
+            Some(agent) if agent.role != AgentRole::Admin => Err(ApiError::Forbidden("this needs an admin".into())),
+            _ => Ok(ApiAccount(caller.account)),
         }
+    }
+}
+
+/// An API key or any agent's session: conversations, visitors, replies.
+pub type InboxCaller = Caller;
+
+/// The account of an `InboxCaller`, for handlers that need nothing else.
+pub struct InboxAccount(pub AccountId);
+
+impl FromRequestParts<SharedState> for InboxAccount {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &SharedState) -> Result<Self, Self::Rejection> {
+        Ok(InboxAccount(Caller::from_request_parts(parts, st).await?.account))
+    }
+}
+
+/// A signed-in agent (cookie only), with the session's cookie and CSRF tokens.
+pub struct SignedIn {
+    pub agent: Agent,
+    pub token: String,
+    pub csrf_token: String,
+}
+
+impl FromRequestParts<SharedState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &SharedState) -> Result<Self, Self::Rejection> {
+        let (session, token) = session_of(&parts.headers, &parts.method, st).await?;
+        Ok(SignedIn { agent: session.agent, token, csrf_token: session.csrf_token })
     }
 }
 
@@ -47,4 +157,19 @@ pub async fn owned<T>(st: &SharedState, result: Result<T, StoreError>, kind: Own
 /// Parses a path id; a malformed one is simply not found.
 pub fn parse_id<T: std::str::FromStr>(raw: &str, what: &str) -> ApiResult<T> {
     raw.parse().map_err(|_| ApiError::not_found(what))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.append(header::COOKIE, "a=1; linktor_session=abc ; b=2".parse().unwrap());
+        assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&h, "c"), None);
+        h.insert(header::COOKIE, "linktor_session=".parse().unwrap());
+        assert_eq!(cookie(&h, SESSION_COOKIE), None);
+    }
 }

@@ -5,15 +5,16 @@ use axum::{
     Json,
 };
 use linktor_core::{
+    agent::{AgentTypingRequest, AssignRequest, ConversationSummary, ReplyRequest},
     api::{Conversation, ErrorBody, Page, Visitor},
     ConversationId, ConversationStatus, Message, VisitorId,
 };
 use linktor_store::{ConversationFilter, Owned};
 use serde::Deserialize;
 
-use super::auth::{owned, parse_id, ApiAccount};
+use super::auth::{owned, parse_id, InboxAccount, InboxCaller};
 use crate::{
-    error::{ApiError, ApiResult},
+    error::{ApiError, ApiResult, JsonBody},
     state::SharedState,
 };
 
@@ -27,6 +28,8 @@ pub struct ConversationQuery {
     visitor_id: Option<String>,
     /// Visitor name, email or message text.
     q: Option<String>,
+    /// `me` (the signed-in agent), `none` (unassigned) or an agent id.
+    assignee: Option<String>,
     /// 1–200, default 50.
     limit: Option<i64>,
     /// `nextCursor` of the previous page.
@@ -40,9 +43,10 @@ fn cursor_ms(cursor: Option<&str>) -> ApiResult<Option<i64>> {
 }
 
 #[utoipa::path(get, path = "/v1/conversations", tag = "conversations", params(ConversationQuery),
-    responses((status = 200, body = Page<Conversation>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
-    security(("api_key" = [])))]
-pub async fn list(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Query(q): Query<ConversationQuery>) -> ApiResult<Json<Page<Conversation>>> {
+    responses((status = 200, body = Page<ConversationSummary>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("api_key" = []), ("session" = [])))]
+pub async fn list(State(st): State<SharedState>, caller: InboxCaller, Query(q): Query<ConversationQuery>) -> ApiResult<Json<Page<ConversationSummary>>> {
+    let account = caller.account;
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
     let status = match q.status.as_deref() {
         None => None,
@@ -50,8 +54,19 @@ pub async fn list(State(st): State<SharedState>, ApiAccount(account): ApiAccount
         Some("resolved") => Some(ConversationStatus::Resolved),
         Some(_) => return Err(ApiError::BadRequest("status must be open or resolved".into())),
     };
+    let (assignee, unassigned) = match q.assignee.as_deref() {
+        None => (None, false),
+        Some("none") => (None, true),
+        Some("me") => match &caller.agent {
+            Some(agent) => (Some(agent.id.clone()), false),
+            None => return Err(ApiError::BadRequest("assignee=me needs a signed-in agent; pass an agent id".into())),
+        },
+        Some(id) => (Some(id.parse().map_err(|_| ApiError::BadRequest("assignee must be me, none or an agent id".into()))?), false),
+    };
     let filter = ConversationFilter {
         status,
+        assignee,
+        unassigned,
         channel: q.channel_id.as_deref().map(|c| parse_id(c, "channel")).transpose()?,
         visitor: q.visitor_id.as_deref().map(|v| parse_id(v, "visitor")).transpose()?,
         search: q.q.filter(|s| s.len() <= 200),
@@ -59,15 +74,16 @@ pub async fn list(State(st): State<SharedState>, ApiAccount(account): ApiAccount
         limit,
         ..Default::default()
     };
-    let data = st.store.list_conversations(&account, &filter).await?;
-    let next_cursor = (data.len() as i64 == limit).then(|| data.last().map(|c| c.last_activity_at.timestamp_millis().to_string())).flatten();
+    let data = st.store.list_conversation_summaries(&account, &filter).await?;
+    let next_cursor =
+        (data.len() as i64 == limit).then(|| data.last().map(|c| c.conversation.last_activity_at.timestamp_millis().to_string())).flatten();
     Ok(Json(Page { data, next_cursor }))
 }
 
 #[utoipa::path(get, path = "/v1/conversations/{conversation_id}", tag = "conversations", params(("conversation_id" = String, Path)),
     responses((status = 200, body = Conversation), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("api_key" = [])))]
-pub async fn get(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<Json<Conversation>> {
+    security(("api_key" = []), ("session" = [])))]
+pub async fn get(State(st): State<SharedState>, InboxAccount(account): InboxAccount, Path(id): Path<String>) -> ApiResult<Json<Conversation>> {
     let cid: ConversationId = parse_id(&id, "conversation")?;
     Ok(Json(owned(&st, st.store.conversation(&account, &cid).await, Owned::Conversation, &id, "conversation").await?))
 }
@@ -85,10 +101,10 @@ pub struct MessagesQuery {
 #[utoipa::path(get, path = "/v1/conversations/{conversation_id}/messages", tag = "conversations",
     params(("conversation_id" = String, Path), MessagesQuery),
     responses((status = 200, body = Page<Message>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("api_key" = [])))]
+    security(("api_key" = []), ("session" = [])))]
 pub async fn messages(
     State(st): State<SharedState>,
-    ApiAccount(account): ApiAccount,
+    InboxAccount(account): InboxAccount,
     Path(id): Path<String>,
     Query(q): Query<MessagesQuery>,
 ) -> ApiResult<Json<Page<Message>>> {
@@ -108,15 +124,15 @@ async fn set_status(st: SharedState, account: linktor_core::AccountId, id: Strin
 
 #[utoipa::path(post, path = "/v1/conversations/{conversation_id}/resolve", tag = "conversations", params(("conversation_id" = String, Path)),
     responses((status = 200, body = Conversation), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("api_key" = [])))]
-pub async fn resolve(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<Json<Conversation>> {
+    security(("api_key" = []), ("session" = [])))]
+pub async fn resolve(State(st): State<SharedState>, InboxAccount(account): InboxAccount, Path(id): Path<String>) -> ApiResult<Json<Conversation>> {
     set_status(st, account, id, ConversationStatus::Resolved).await
 }
 
 #[utoipa::path(post, path = "/v1/conversations/{conversation_id}/reopen", tag = "conversations", params(("conversation_id" = String, Path)),
     responses((status = 200, body = Conversation), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("api_key" = [])))]
-pub async fn reopen(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<Json<Conversation>> {
+    security(("api_key" = []), ("session" = [])))]
+pub async fn reopen(State(st): State<SharedState>, InboxAccount(account): InboxAccount, Path(id): Path<String>) -> ApiResult<Json<Conversation>> {
     set_status(st, account, id, ConversationStatus::Open).await
 }
 
@@ -133,10 +149,10 @@ pub struct ReadRequest {
 #[utoipa::path(post, path = "/v1/conversations/{conversation_id}/read", tag = "conversations", params(("conversation_id" = String, Path)),
     request_body = ReadRequest,
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("api_key" = [])))]
+    security(("api_key" = []), ("session" = [])))]
 pub async fn read(
     State(st): State<SharedState>,
-    ApiAccount(account): ApiAccount,
+    InboxAccount(account): InboxAccount,
     Path(id): Path<String>,
     crate::error::JsonBody(req): crate::error::JsonBody<ReadRequest>,
 ) -> ApiResult<axum::http::StatusCode> {
@@ -144,6 +160,68 @@ pub async fn read(
     let c = owned(&st, st.store.conversation(&account, &cid).await, Owned::Conversation, &id, "conversation").await?;
     let seq = req.seq.unwrap_or(c.last_seq);
     st.read(&account, &c.channel_id, &c.visitor_id, &cid, linktor_core::Reader::Agent, seq).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// The conversation `id` of the caller's account (403 for another account's).
+async fn conversation_of(st: &SharedState, account: &linktor_core::AccountId, id: &str) -> ApiResult<Conversation> {
+    let cid: ConversationId = parse_id(id, "conversation")?;
+    owned(st, st.store.conversation(account, &cid).await, Owned::Conversation, id, "conversation").await
+}
+
+/// An agent's reply (a resolved conversation reopens). With `clientId`, a
+/// resend answers the stored message instead of sending it twice.
+#[utoipa::path(post, path = "/v1/conversations/{conversation_id}/messages", tag = "conversations", params(("conversation_id" = String, Path)),
+    request_body = ReplyRequest,
+    responses((status = 201, body = Message), (status = 200, body = Message, description = "a resend of a stored clientId"),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("api_key" = []), ("session" = [])))]
+pub async fn reply(
+    State(st): State<SharedState>,
+    caller: InboxCaller,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<ReplyRequest>,
+) -> ApiResult<(axum::http::StatusCode, Json<Message>)> {
+    let conversation = conversation_of(&st, &caller.account, &id).await?;
+    let (message, created) = st.reply(&caller.account, &conversation, caller.sender(), req.content, req.client_id).await?;
+    let status = if created { axum::http::StatusCode::CREATED } else { axum::http::StatusCode::OK };
+    Ok((status, Json(message)))
+}
+
+/// Assigns the conversation to an agent of the account, or unassigns it.
+#[utoipa::path(post, path = "/v1/conversations/{conversation_id}/assign", tag = "conversations", params(("conversation_id" = String, Path)),
+    request_body = AssignRequest,
+    responses((status = 200, body = Conversation), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("api_key" = []), ("session" = [])))]
+pub async fn assign(
+    State(st): State<SharedState>,
+    InboxAccount(account): InboxAccount,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<AssignRequest>,
+) -> ApiResult<Json<Conversation>> {
+    let conversation = conversation_of(&st, &account, &id).await?;
+    if let Some(agent) = &req.agent_id {
+        if st.store.agent(&account, agent).await.is_err() {
+            return Err(linktor_core::ValidationError::new("agentId", "no such agent in this account").into());
+        }
+    }
+    Ok(Json(st.assign(&account, &conversation, req.agent_id.as_ref()).await?))
+}
+
+/// Shows (or hides) "agent is typing" to the visitor and the other agents.
+#[utoipa::path(post, path = "/v1/conversations/{conversation_id}/typing", tag = "conversations", params(("conversation_id" = String, Path)),
+    request_body = AgentTypingRequest,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("api_key" = []), ("session" = [])))]
+pub async fn typing(
+    State(st): State<SharedState>,
+    caller: InboxCaller,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<AgentTypingRequest>,
+) -> ApiResult<axum::http::StatusCode> {
+    let conversation = conversation_of(&st, &caller.account, &id).await?;
+    st.typing(&caller.account, &conversation.visitor_id, &conversation.id, caller.sender(), req.state).await;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -155,8 +233,8 @@ pub struct VisitorsQuery {
 }
 
 #[utoipa::path(get, path = "/v1/visitors", tag = "visitors", params(VisitorsQuery),
-    responses((status = 200, body = Page<Visitor>), (status = 401, body = ErrorBody)), security(("api_key" = [])))]
-pub async fn list_visitors(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Query(q): Query<VisitorsQuery>) -> ApiResult<Json<Page<Visitor>>> {
+    responses((status = 200, body = Page<Visitor>), (status = 401, body = ErrorBody)), security(("api_key" = []), ("session" = [])))]
+pub async fn list_visitors(State(st): State<SharedState>, InboxAccount(account): InboxAccount, Query(q): Query<VisitorsQuery>) -> ApiResult<Json<Page<Visitor>>> {
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
     let data: Vec<Visitor> = st.store.list_visitors(&account, limit, cursor_ms(q.cursor.as_deref())?).await?.into_iter().map(|v| v.visitor).collect();
     let next_cursor = (data.len() as i64 == limit).then(|| data.last().map(|v| v.last_seen_at.timestamp_millis().to_string())).flatten();
@@ -165,8 +243,8 @@ pub async fn list_visitors(State(st): State<SharedState>, ApiAccount(account): A
 
 #[utoipa::path(get, path = "/v1/visitors/{visitor_id}", tag = "visitors", params(("visitor_id" = String, Path)),
     responses((status = 200, body = Visitor), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("api_key" = [])))]
-pub async fn get_visitor(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<Json<Visitor>> {
+    security(("api_key" = []), ("session" = [])))]
+pub async fn get_visitor(State(st): State<SharedState>, InboxAccount(account): InboxAccount, Path(id): Path<String>) -> ApiResult<Json<Visitor>> {
     let vid: VisitorId = parse_id(&id, "visitor")?;
     Ok(Json(owned(&st, st.store.visitor(&account, &vid).await, Owned::Visitor, &id, "visitor").await?.visitor))
 }

@@ -2,12 +2,16 @@
 //! OpenAPI document generated from the same route list (`/v1/openapi.json`),
 //! so an endpoint cannot exist without being documented.
 
+pub mod agents;
+pub mod analytics;
 pub mod assets;
 pub mod auth;
 pub mod channels;
 pub mod conversations;
+pub mod files;
 pub mod health;
 pub mod messages;
+pub mod sessions;
 pub mod webhooks;
 pub mod widget;
 
@@ -34,9 +38,9 @@ const JSON_BODY_LIMIT: usize = 256 * 1024;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Linktor WebChat API", description = "REST API for the customer's backend (API keys), the widget's visitor endpoints, and operations. The visitor WebSocket protocol is described in docs/protocol.md."),
+    info(title = "Linktor WebChat API", description = "REST API for the customer's backend (API keys) and the dashboard (session cookie + X-CSRF-Token), the widget's visitor endpoints, and operations. The visitor WebSocket protocol is described in docs/protocol.md, the agent side in docs/agent-api.md."),
     modifiers(&Security),
-    tags((name = "messages"), (name = "channels"), (name = "conversations"), (name = "visitors"), (name = "webhooks"), (name = "api-keys"), (name = "widget"), (name = "operations"))
+    tags((name = "messages"), (name = "channels"), (name = "conversations"), (name = "visitors"), (name = "webhooks"), (name = "api-keys"), (name = "agents"), (name = "analytics"), (name = "widget"), (name = "operations"))
 )]
 struct ApiDoc;
 
@@ -46,6 +50,7 @@ impl Modify for Security {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme("api_key", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme("session", SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Cookie(utoipa::openapi::security::ApiKeyValue::with_description(auth::SESSION_COOKIE, "dashboard session; changes also need the X-CSRF-Token header"))));
         components.add_security_scheme("visitor_token", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
     }
 }
@@ -68,6 +73,19 @@ fn api_routes() -> OpenApiRouter<SharedState> {
         .routes(routes!(conversations::resolve))
         .routes(routes!(conversations::reopen))
         .routes(routes!(conversations::read))
+        .routes(routes!(conversations::reply))
+        .routes(routes!(conversations::assign))
+        .routes(routes!(conversations::typing))
+        .routes(routes!(files::agent_upload))
+        .routes(routes!(sessions::login))
+        .routes(routes!(sessions::session))
+        .routes(routes!(sessions::logout))
+        .routes(routes!(sessions::change_password))
+        .routes(routes!(agents::list, agents::create))
+        .routes(routes!(agents::delete))
+        .routes(routes!(agents::set_availability))
+        .routes(routes!(analytics::get))
+        .routes(routes!(crate::agent_ws::agent_ws))
         .routes(routes!(conversations::list_visitors))
         .routes(routes!(conversations::get_visitor))
         .routes(routes!(webhooks::list, webhooks::create))
@@ -94,7 +112,7 @@ fn widget_routes() -> OpenApiRouter<SharedState> {
         .routes(routes!(widget::get_config))
         .routes(routes!(widget::create_session))
         .routes(routes!(widget::upload))
-        .routes(routes!(widget::download))
+        .routes(routes!(files::download))
         .routes(routes!(crate::ws::visitor_ws))
         .routes(routes!(assets::widget_file))
         .layer(cors)

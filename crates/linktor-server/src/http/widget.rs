@@ -3,20 +3,19 @@
 //! Every call is checked against the channel's allowed domains by `Origin`.
 
 use axum::{
-    body::Body,
     extract::{ConnectInfo, Multipart, Path, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
-    response::Response,
+    http::{header, HeaderMap, StatusCode},
     Json,
 };
 use chrono::{Duration as ChronoDuration, Utc};
 use linktor_core::{
-    allowed_domains, channel::WidgetConfig, identity, ChannelId, ConversationRef, FileId, SessionRequest,
+    allowed_domains, channel::WidgetConfig, identity, ChannelId, ConversationRef, SessionRequest,
     SessionResponse, UploadedFile, ValidationError,
 };
-use linktor_store::{ChannelRecord, NewVisitor, StoredFile, VisitorRecord};
+use linktor_store::{ChannelRecord, NewVisitor, VisitorRecord};
 use std::{collections::BTreeMap, net::SocketAddr};
 
+use super::files;
 use crate::{
     error::{ApiError, ApiResult, JsonBody},
     state::SharedState,
@@ -24,9 +23,10 @@ use crate::{
 };
 
 /// Refuses a request whose `Origin` is missing or not among the channel's allowed domains.
-pub fn check_origin(headers: &HeaderMap, channel: &ChannelRecord) -> ApiResult<()> {
+/// This server's own pages (the dashboard's live preview, the demo) may use every channel.
+pub fn check_origin(st: &SharedState, headers: &HeaderMap, channel: &ChannelRecord) -> ApiResult<()> {
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if allowed_domains::matches(&channel.channel.allowed_domains, origin) {
+    if allowed_domains::matches(&channel.channel.allowed_domains, origin) || crate::agent_ws::same_origin(headers, &st.config.public_url) {
         Ok(())
     } else {
         Err(ApiError::OriginNotAllowed)
@@ -59,11 +59,11 @@ pub async fn widget_config(st: &crate::state::AppState, channel: &ChannelRecord)
     responses((status = 200, body = WidgetConfig), (status = 403, body = linktor_core::api::ErrorBody), (status = 404, body = linktor_core::api::ErrorBody)))]
 pub async fn get_config(State(st): State<SharedState>, Path(channel_id): Path<String>, headers: HeaderMap) -> ApiResult<Json<WidgetConfig>> {
     let channel = public_channel(&st, &channel_id).await?;
-    check_origin(&headers, &channel)?;
+    check_origin(&st, &headers, &channel)?;
     Ok(Json(widget_config(&st, &channel).await?))
 }
 
-fn client_ip(st: &SharedState, headers: &HeaderMap, peer: SocketAddr) -> std::net::IpAddr {
+pub(crate) fn client_ip(st: &SharedState, headers: &HeaderMap, peer: SocketAddr) -> std::net::IpAddr {
     if st.config.trust_proxy {
         if let Some(ip) = headers
             .get("x-forwarded-for")
@@ -109,7 +109,7 @@ pub async fn create_session(
     JsonBody(req): JsonBody<SessionRequest>,
 ) -> ApiResult<(StatusCode, Json<SessionResponse>)> {
     let channel = public_channel(&st, req.channel_id.as_str()).await?;
-    check_origin(&headers, &channel)?;
+    check_origin(&st, &headers, &channel)?;
     let page = short("page", req.page, 2048)?;
     let referrer = short("referrer", req.referrer, 2048)?;
     let language = short("language", req.language, 35)?;
@@ -221,36 +221,6 @@ pub async fn create_session(
     ))
 }
 
-/// What a file's bytes are, judged by their content alone.
-pub fn sniff(bytes: &[u8]) -> String {
-    if let Some(kind) = infer::get(bytes) {
-        return kind.mime_type().to_owned();
-    }
-    // Plain text: valid UTF-8 without control characters other than whitespace.
-    let probe = &bytes[..bytes.len().min(8192)];
-    let text = std::str::from_utf8(probe).is_ok_and(|s| s.chars().all(|c| !c.is_control() || c.is_whitespace()));
-    if text {
-        let lower = String::from_utf8_lossy(probe).to_ascii_lowercase();
-        if lower.contains("<html") || lower.contains("<script") || lower.contains("<svg") || lower.contains("<!doctype") {
-            return "text/html".into();
-        }
-        return "text/plain".into();
-    }
-    "application/octet-stream".into()
-}
-
-fn sanitize_name(name: &str) -> String {
-    let cleaned: String = name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("")
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '\\' | '/'))
-        .take(200)
-        .collect();
-    if cleaned.trim().is_empty() { "file".into() } else { cleaned.trim().to_owned() }
-}
-
 /// A visitor's upload, checked against the channel's upload policy.
 #[utoipa::path(post, path = "/v1/widget/uploads", tag = "widget",
     request_body(content_type = "multipart/form-data", description = "one `file` part"),
@@ -269,105 +239,25 @@ pub async fn upload(State(st): State<SharedState>, headers: HeaderMap, mut multi
         .verify(token, Utc::now().timestamp())
         .ok_or_else(|| ApiError::Unauthorized("the session token is invalid or expired".into()))?;
     let channel = st.store.channel_any_account(&claims.c).await.map_err(|_| ApiError::not_found("channel"))?;
-    check_origin(&headers, &channel)?;
+    check_origin(&st, &headers, &channel)?;
     let policy = &channel.channel.settings.behavior.file_upload;
     if !policy.enabled {
         return Err(ApiError::Forbidden("file uploads are disabled on this channel".into()));
     }
-    let mut field = loop {
-        match multipart.next_field().await.map_err(|e| ApiError::BadRequest(e.body_text()))? {
-            Some(f) if f.name() == Some("file") => break f,
-            Some(_) => continue,
-            None => return Err(ApiError::BadRequest("a `file` part is required".into())),
-        }
-    };
-    let name = sanitize_name(field.file_name().unwrap_or("file"));
-    let mut bytes = Vec::new();
-    while let Some(chunk) = field.chunk().await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge("the file is larger than this channel allows".into())
-        } else {
-            ApiError::BadRequest(e.body_text())
-        }
-    })? {
-        bytes.extend_from_slice(&chunk);
-        if bytes.len() as u64 > policy.max_size {
-            return Err(ApiError::PayloadTooLarge(format!("the file is larger than {} bytes", policy.max_size)));
-        }
+    let file = files::receive(&mut multipart, policy.max_size).await?;
+    let ext = file.name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    if !policy.allows(&file.mime_type, ext.as_deref()) {
+        return Err(ApiError::UnsupportedType(format!("files of type {} are not allowed here", file.mime_type)));
     }
-    if bytes.is_empty() {
-        return Err(ApiError::BadRequest("the file is empty".into()));
-    }
-    let mime = sniff(&bytes);
-    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    if !policy.allows(&mime, ext.as_deref()) {
-        return Err(ApiError::UnsupportedType(format!("files of type {mime} are not allowed here")));
-    }
-    let id = FileId::generate();
-    tokio::fs::create_dir_all(&st.files_dir).await.map_err(anyhow::Error::from)?;
-    tokio::fs::write(st.files_dir.join(id.as_str()), &bytes).await.map_err(anyhow::Error::from)?;
-    st.store
-        .insert_file(&StoredFile {
-            id: id.clone(),
-            account_id: claims.a,
-            channel_id: claims.c,
-            visitor_id: Some(claims.v),
-            name: name.clone(),
-            mime_type: mime.clone(),
-            size: bytes.len() as i64,
-        })
-        .await?;
-    let url = format!("{}/v1/files/{}", st.config.public_url, id);
-    Ok((StatusCode::CREATED, Json(UploadedFile { id, url, name, size: bytes.len() as u64, mime_type: mime })))
-}
-
-/// Serves an uploaded file so that it can never run as a page.
-#[utoipa::path(get, path = "/v1/files/{file_id}", tag = "widget",
-    params(("file_id" = String, Path, description = "File id (file_…)")),
-    responses((status = 200, description = "the file"), (status = 404, body = linktor_core::api::ErrorBody)))]
-pub async fn download(State(st): State<SharedState>, Path(file_id): Path<String>) -> ApiResult<Response> {
-    let id: FileId = file_id.parse().map_err(|_| ApiError::not_found("file"))?;
-    let file = st.store.file(&id).await.map_err(|_| ApiError::not_found("file"))?;
-    let bytes = tokio::fs::read(st.files_dir.join(id.as_str())).await.map_err(|_| ApiError::not_found("file"))?;
-    let inline = matches!(file.mime_type.as_str(), "image/png" | "image/jpeg" | "image/gif" | "image/webp");
-    let disposition = format!(
-        "{}; filename=\"{}\"",
-        if inline { "inline" } else { "attachment" },
-        file.name.replace(|c: char| !c.is_ascii() || c == '"', "_")
-    );
-    let mut response = Response::new(Body::from(bytes));
-    let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_str(&file.mime_type).unwrap_or(HeaderValue::from_static("application/octet-stream")));
-    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")));
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
-    h.insert("content-security-policy", HeaderValue::from_static("sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"));
-    h.insert("cross-origin-resource-policy", HeaderValue::from_static("cross-origin"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=31536000, immutable"));
-    Ok(response)
+    Ok((StatusCode::CREATED, Json(files::save(&st, file, claims.a, Some(claims.c), Some(claims.v)).await?)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use linktor_core::channel::FileUploadPolicy;
 
     #[test]
-    fn sniffing_ignores_names() {
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), "image/png");
-        let mut elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0".to_vec();
-        elf.resize(128, 0);
-        assert_ne!(sniff(&elf), "image/png");
-        assert!(!FileUploadPolicy::default().allows(&sniff(&elf), Some("png")));
-        assert_eq!(sniff(b"MZ\x90\0\x03\0\0\0"), "application/vnd.microsoft.portable-executable");
-        assert_eq!(sniff(b"<html><script>alert(1)</script>"), "text/html");
-        assert_eq!(sniff(b"hello"), "text/plain");
-    }
-
-    #[test]
-    fn names_and_ips_are_cleaned() {
-        assert_eq!(sanitize_name("../../etc/passwd"), "passwd");
-        assert_eq!(sanitize_name("a\"<b>.png"), "ab.png");
-        assert_eq!(sanitize_name(""), "file");
+    fn ips_are_anonymized() {
         assert_eq!(anonymize_ip("203.0.113.77".parse().unwrap()).to_string(), "203.0.113.0");
         assert_eq!(anonymize_ip("2001:db8:1:2:3:4:5:6".parse().unwrap()).to_string(), "2001:db8:1::");
     }

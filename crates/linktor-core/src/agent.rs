@@ -1,0 +1,281 @@
+//! The agent side (docs/agent-api.md): who agents are, what the dashboard
+//! sends and receives over REST, the analytics it charts, and the frames of
+//! the agent WebSocket. Shaped like the visitor protocol: JSON tagged by
+//! `type`, unknown fields refused.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use utoipa::ToSchema;
+
+use crate::{
+    api::{Conversation, Visitor},
+    AgentId, ChannelId, Content, ConversationId, Message, Reader, Sender, TypingState, ValidationError, VisitorId,
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AgentRole {
+    /// Everything, including channels, agents, keys and webhooks.
+    Admin,
+    /// The inbox and their own availability.
+    Agent,
+}
+
+impl AgentRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Agent => "agent",
+        }
+    }
+}
+
+/// Only `online` counts as "an agent is available" for the widget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Availability {
+    Online,
+    Away,
+    Offline,
+}
+
+impl Availability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Online => "online",
+            Self::Away => "away",
+            Self::Offline => "offline",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Agent {
+    pub id: AgentId,
+    pub email: String,
+    pub name: String,
+    pub role: AgentRole,
+    pub availability: Availability,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /v1/auth/login`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// The signed-in agent and the token every change must carry in `X-CSRF-Token`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    pub agent: Agent,
+    pub csrf_token: String,
+}
+
+/// `POST /v1/auth/password`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// `POST /v1/agents`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateAgentRequest {
+    pub email: String,
+    pub name: String,
+    pub role: AgentRole,
+    pub password: String,
+}
+
+/// `PUT /v1/agents/me/availability`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AvailabilityRequest {
+    pub availability: Availability,
+}
+
+/// `POST /v1/conversations/{id}/messages`: an agent's reply.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReplyRequest {
+    pub content: Content,
+    /// Makes a resend answer the stored message instead of sending twice.
+    #[serde(default)]
+    #[ts(optional)]
+    pub client_id: Option<String>,
+}
+
+/// `POST /v1/conversations/{id}/assign`; `null` unassigns.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AssignRequest {
+    pub agent_id: Option<AgentId>,
+}
+
+/// `POST /v1/conversations/{id}/typing`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgentTypingRequest {
+    pub state: TypingState,
+}
+
+/// A conversation as the inbox lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationSummary {
+    #[serde(flatten)]
+    pub conversation: Conversation,
+    /// Visitor messages after the agents' read mark.
+    #[ts(type = "number")]
+    pub unread_count: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub last_message: Option<Message>,
+    pub visitor: Visitor,
+}
+
+/// `GET /v1/analytics`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Analytics {
+    /// `YYYY-MM-DD`, inclusive, UTC.
+    pub from: String,
+    pub to: String,
+    /// One entry per day of the period, empty days included.
+    pub days: Vec<AnalyticsDay>,
+    pub totals: AnalyticsFigures,
+    pub channels: Vec<ChannelAnalytics>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalyticsFigures {
+    /// Conversations started.
+    #[ts(type = "number")]
+    pub conversations: i64,
+    #[ts(type = "number")]
+    pub messages: i64,
+    /// Mean seconds from the first visitor message to the first reply, for
+    /// conversations started in the period; `null` when none was answered.
+    pub first_response_seconds: Option<f64>,
+    /// Mean seconds from start to resolution, for conversations resolved in the period.
+    pub resolution_seconds: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalyticsDay {
+    /// `YYYY-MM-DD`, UTC.
+    pub date: String,
+    #[serde(flatten)]
+    pub figures: AnalyticsFigures,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelAnalytics {
+    pub channel_id: ChannelId,
+    pub name: String,
+    #[ts(type = "number")]
+    pub conversations: i64,
+    #[ts(type = "number")]
+    pub messages: i64,
+}
+
+/// Frames the dashboard sends on `/v1/agent/ws`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all_fields = "camelCase")]
+#[serde(deny_unknown_fields)]
+pub enum AgentClientFrame {
+    #[serde(rename = "typing")]
+    Typing { conversation_id: ConversationId, state: TypingState },
+    /// The agent has read the visitor's messages up to `seq`.
+    #[serde(rename = "read")]
+    Read {
+        conversation_id: ConversationId,
+        #[ts(type = "number")]
+        seq: i64,
+    },
+    #[serde(rename = "ping")]
+    Ping,
+}
+
+/// Frames the server sends to the dashboard.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all_fields = "camelCase")]
+pub enum AgentServerFrame {
+    #[serde(rename = "ready")]
+    Ready { agent: Agent },
+    #[serde(rename = "message")]
+    Message { message: Message, visitor_id: VisitorId, channel_id: ChannelId },
+    #[serde(rename = "conversation")]
+    Conversation { conversation: Conversation },
+    #[serde(rename = "typing")]
+    Typing { conversation_id: ConversationId, visitor_id: VisitorId, sender: Sender, state: TypingState },
+    #[serde(rename = "read")]
+    Read {
+        conversation_id: ConversationId,
+        #[ts(type = "number")]
+        seq: i64,
+        reader: Reader,
+    },
+    #[serde(rename = "delivered")]
+    Delivered {
+        conversation_id: ConversationId,
+        #[ts(type = "number")]
+        seq: i64,
+    },
+    #[serde(rename = "agent.availability")]
+    AgentAvailability { agent_id: AgentId, availability: Availability },
+    #[serde(rename = "error")]
+    Error { code: String, message: String },
+    #[serde(rename = "pong")]
+    Pong,
+}
+
+pub const MIN_PASSWORD_CHARS: usize = 10;
+pub const MAX_PASSWORD_CHARS: usize = 200;
+
+/// A new password: 10–200 characters.
+pub fn validate_password(field: &str, password: &str) -> Result<(), ValidationError> {
+    let n = password.chars().count();
+    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&n) {
+        return Err(ValidationError::new(field, format!("{MIN_PASSWORD_CHARS}–{MAX_PASSWORD_CHARS} characters")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn frames_round_trip() {
+        let f: AgentClientFrame =
+            serde_json::from_value(json!({"type": "read", "conversationId": "conv_abc", "seq": 3})).unwrap();
+        assert!(matches!(f, AgentClientFrame::Read { seq: 3, .. }));
+        assert!(serde_json::from_value::<AgentClientFrame>(json!({"type": "read", "conversationId": "conv_abc", "seq": 3, "x": 1})).is_err());
+        let v = serde_json::to_value(AgentServerFrame::AgentAvailability {
+            agent_id: "agent_x".parse().unwrap(),
+            availability: Availability::Away,
+        })
+        .unwrap();
+        assert_eq!(v, json!({"type": "agent.availability", "agentId": "agent_x", "availability": "away"}));
+    }
+
+    #[test]
+    fn passwords_have_bounds() {
+        assert!(validate_password("p", "short").is_err());
+        assert!(validate_password("p", &"x".repeat(201)).is_err());
+        validate_password("p", "long enough!").unwrap();
+    }
+}

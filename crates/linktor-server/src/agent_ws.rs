@@ -1,0 +1,247 @@
+//! The agent WebSocket (`GET /v1/agent/ws`, docs/agent-api.md): the dashboard's
+//! live feed of its account — messages, conversations, typing, receipts and
+//! agents' availability — and its channel for typing and read receipts.
+//! Authenticated by the session cookie; the `Origin` must be this server's
+//! own, so another site cannot open it with the agent's cookie. The session
+//! is re-checked at every ping: a signed-out or removed agent's socket closes.
+
+use axum::{
+    extract::{
+        ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade},
+        State,
+    },
+    http::{header, HeaderMap, Method},
+    response::{IntoResponse, Response},
+};
+use linktor_core::{
+    agent::{AgentClientFrame, AgentServerFrame},
+    api::Conversation,
+    AccountId, ConversationId, Reader, Sender, SenderType,
+};
+use tokio::{sync::broadcast::error::RecvError, time::Instant};
+
+use crate::{
+    bus::{BusEvent, Topic},
+    error::{ApiError, ApiResult},
+    http::auth::session_of,
+    metrics::KindLabel,
+    state::SharedState,
+    ws::{RateLimit, IDLE_LIMIT, PING_EVERY},
+};
+
+/// Dashboard frames are small: typing, read, ping.
+const MAX_FRAME_BYTES: usize = 16 * 1024;
+
+/// Whether `Origin` is this server: its public URL, or the host the request was sent to.
+pub fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return false };
+    if origin == public_url {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    !host.is_empty() && (origin == format!("http://{host}") || origin == format!("https://{host}"))
+}
+
+/// The dashboard's live events (docs/agent-api.md).
+#[utoipa::path(get, path = "/v1/agent/ws", tag = "agents",
+    responses((status = 101, description = "WebSocket"), (status = 401, body = linktor_core::api::ErrorBody), (status = 403, body = linktor_core::api::ErrorBody)),
+    security(("session" = [])))]
+pub async fn agent_ws(State(st): State<SharedState>, headers: HeaderMap, ws: WebSocketUpgrade) -> ApiResult<Response> {
+    if !same_origin(&headers, &st.config.public_url) {
+        return Err(ApiError::Forbidden("the agent socket is only for the dashboard of this server".into()));
+    }
+    let (session, token) = session_of(&headers, &Method::GET, &st).await?;
+    let permit = st
+        .sockets
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| ApiError::Internal(anyhow::anyhow!("connection limit reached")))?;
+    Ok(ws
+        .max_message_size(MAX_FRAME_BYTES * 4)
+        .max_frame_size(MAX_FRAME_BYTES * 4)
+        .on_upgrade(move |socket| async move {
+            let kind = KindLabel { kind: "agent" };
+            st.metrics.sockets.get_or_create(&kind).inc();
+            let agent = session.agent;
+            AgentSocket { st: st.clone(), account: agent.account_id.clone(), sender: sender_of(&agent), token, socket, rate: RateLimit::new(), last_heard: Instant::now() }
+                .run(agent.api())
+                .await;
+            st.metrics.sockets.get_or_create(&kind).dec();
+            drop(permit);
+        })
+        .into_response())
+}
+
+fn sender_of(agent: &linktor_store::Agent) -> Sender {
+    Sender { sender_type: SenderType::Agent, id: agent.id.to_string(), name: Some(agent.name.clone()), avatar: None }
+}
+
+enum Flow {
+    Continue,
+    Close(Option<CloseFrame>),
+}
+
+struct AgentSocket {
+    st: SharedState,
+    account: AccountId,
+    /// How this agent appears in typing events.
+    sender: Sender,
+    /// The session's cookie token, re-checked at every ping.
+    token: String,
+    socket: WebSocket,
+    rate: RateLimit,
+    last_heard: Instant,
+}
+
+fn frame(f: &AgentServerFrame) -> WsMessage {
+    WsMessage::text(serde_json::to_string(f).expect("frames serialise"))
+}
+
+impl AgentSocket {
+    async fn run(mut self, agent: linktor_core::agent::Agent) {
+        let mut events = self.st.bus.subscribe(&Topic::Account(self.account.clone())).await;
+        let mut shutdown = self.st.shutdown.clone();
+        let mut ping = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
+        let mut flow = self.send(&AgentServerFrame::Ready { agent }).await;
+        while let Flow::Continue = flow {
+            flow = tokio::select! {
+                incoming = self.socket.recv() => match incoming {
+                    Some(Ok(msg)) => self.on_frame(msg).await,
+                    _ => Flow::Close(None),
+                },
+                event = events.recv() => match event {
+                    Ok(e) => self.on_event(&e).await,
+                    // Missed events: the dashboard reconnects and reloads.
+                    Err(RecvError::Lagged(_)) => Flow::Close(Some(CloseFrame { code: 1013, reason: "fell behind; reconnect".into() })),
+                    Err(RecvError::Closed) => Flow::Close(None),
+                },
+                _ = ping.tick() => self.on_tick().await,
+                _ = shutdown.changed() => Flow::Close(Some(CloseFrame { code: 1001, reason: "server shutting down".into() })),
+            };
+        }
+        if let Flow::Close(Some(f)) = flow {
+            let _ = self.socket.send(WsMessage::Close(Some(f))).await;
+        }
+    }
+
+    async fn send(&mut self, f: &AgentServerFrame) -> Flow {
+        match self.socket.send(frame(f)).await {
+            Ok(()) => Flow::Continue,
+            Err(_) => Flow::Close(None),
+        }
+    }
+
+    async fn on_tick(&mut self) -> Flow {
+        if self.last_heard.elapsed() > IDLE_LIMIT {
+            return Flow::Close(Some(CloseFrame { code: 1001, reason: "idle".into() }));
+        }
+        match self.st.store.session(&self.token).await {
+            Ok(Some(_)) => {}
+            Ok(None) => return Flow::Close(Some(CloseFrame { code: 4001, reason: "signed out".into() })),
+            Err(e) => tracing::warn!(error = %e, "session check failed"),
+        }
+        match self.socket.send(WsMessage::Ping(Default::default())).await {
+            Ok(()) => Flow::Continue,
+            Err(_) => Flow::Close(None),
+        }
+    }
+
+    async fn on_frame(&mut self, msg: WsMessage) -> Flow {
+        self.last_heard = Instant::now();
+        let text = match msg {
+            WsMessage::Text(t) => t,
+            WsMessage::Close(_) => return Flow::Close(None),
+            WsMessage::Ping(_) | WsMessage::Pong(_) => return Flow::Continue,
+            WsMessage::Binary(_) => return self.error("bad_request", "frames are JSON text").await,
+        };
+        if text.len() > MAX_FRAME_BYTES {
+            return Flow::Close(Some(CloseFrame { code: 1009, reason: "frame larger than 16 KiB".into() }));
+        }
+        if !self.rate.allow() {
+            return self.error("rate_limited", "too many frames; slow down").await;
+        }
+        let parsed: AgentClientFrame = match serde_json::from_str(text.as_str()) {
+            Ok(f) => f,
+            Err(e) => {
+                let code = if e.is_syntax() || e.is_eof() { "invalid_json" } else { "validation_failed" };
+                return self.error(code, &e.to_string()).await;
+            }
+        };
+        match self.handle(parsed).await {
+            Ok(flow) => flow,
+            Err(e) => {
+                let (_, code) = e.status_and_code();
+                let message = match &e {
+                    ApiError::Internal(err) => {
+                        tracing::error!(error = ?err, "agent frame failed");
+                        "internal error".to_owned()
+                    }
+                    other => other.to_string(),
+                };
+                self.error(code, &message).await
+            }
+        }
+    }
+
+    async fn error(&mut self, code: &str, message: &str) -> Flow {
+        self.send(&AgentServerFrame::Error { code: code.into(), message: message.into() }).await
+    }
+
+    async fn conversation(&mut self, id: &ConversationId) -> ApiResult<Conversation> {
+        self.st.store.conversation(&self.account, id).await.map_err(|_| ApiError::not_found("conversation"))
+    }
+
+    async fn handle(&mut self, parsed: AgentClientFrame) -> ApiResult<Flow> {
+        Ok(match parsed {
+            AgentClientFrame::Ping => self.send(&AgentServerFrame::Pong).await,
+            AgentClientFrame::Typing { conversation_id, state } => {
+                let c = self.conversation(&conversation_id).await?;
+                self.st.typing(&self.account, &c.visitor_id, &c.id, self.sender.clone(), state).await;
+                Flow::Continue
+            }
+            AgentClientFrame::Read { conversation_id, seq } => {
+                let c = self.conversation(&conversation_id).await?;
+                self.st.read(&self.account, &c.channel_id, &c.visitor_id, &c.id, Reader::Agent, seq).await?;
+                Flow::Continue
+            }
+        })
+    }
+
+    async fn on_event(&mut self, event: &BusEvent) -> Flow {
+        let f = match event {
+            BusEvent::Message { visitor, channel, message } => {
+                AgentServerFrame::Message { message: message.clone(), visitor_id: visitor.clone(), channel_id: channel.clone() }
+            }
+            BusEvent::Conversation { conversation } => AgentServerFrame::Conversation { conversation: conversation.clone() },
+            BusEvent::Typing { visitor, conversation, sender, state } => {
+                AgentServerFrame::Typing { conversation_id: conversation.clone(), visitor_id: visitor.clone(), sender: sender.clone(), state: *state }
+            }
+            BusEvent::Read { conversation, seq, reader, .. } => AgentServerFrame::Read { conversation_id: conversation.clone(), seq: *seq, reader: *reader },
+            BusEvent::Delivered { conversation, seq, .. } => AgentServerFrame::Delivered { conversation_id: conversation.clone(), seq: *seq },
+            BusEvent::AgentAvailability { agent, availability } => {
+                AgentServerFrame::AgentAvailability { agent_id: agent.clone(), availability: *availability }
+            }
+            BusEvent::Availability { .. } | BusEvent::Config { .. } => return Flow::Continue,
+        };
+        self.send(&f).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_server_is_same_origin() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, "chat.example.com".parse().unwrap());
+        assert!(!same_origin(&h, "https://chat.example.com"));
+        h.insert(header::ORIGIN, "https://chat.example.com".parse().unwrap());
+        assert!(same_origin(&h, "https://chat.example.com"));
+        h.insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+        assert!(!same_origin(&h, "https://chat.example.com"));
+        h.insert(header::ORIGIN, "http://127.0.0.1:8080".parse().unwrap());
+        h.insert(header::HOST, "127.0.0.1:8080".parse().unwrap());
+        assert!(same_origin(&h, "https://chat.example.com"));
+    }
+}

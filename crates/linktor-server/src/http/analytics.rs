@@ -1,0 +1,56 @@
+//! `GET /v1/analytics`: per-day conversations, messages, first-response and
+//! resolution times of the account, for the dashboard's charts.
+
+use axum::{
+    extract::{Query, State},
+    Json,
+};
+use chrono::{Duration, NaiveDate, Utc};
+use linktor_core::{agent::Analytics, api::ErrorBody, ChannelId, ValidationError};
+use linktor_store::Owned;
+use serde::Deserialize;
+
+use super::auth::{owned, parse_id, InboxAccount};
+use crate::{error::ApiResult, state::SharedState};
+
+/// The longest period one request may ask for.
+const MAX_DAYS: i64 = 366;
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct AnalyticsQuery {
+    /// First day, `YYYY-MM-DD` (UTC); default 29 days before `to`.
+    from: Option<String>,
+    /// Last day, inclusive; default today.
+    to: Option<String>,
+    /// Only this channel.
+    channel_id: Option<String>,
+}
+
+fn date(field: &str, raw: &str) -> Result<NaiveDate, ValidationError> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| ValidationError::new(field, "a date as YYYY-MM-DD"))
+}
+
+#[utoipa::path(get, path = "/v1/analytics", tag = "analytics", params(AnalyticsQuery),
+    responses((status = 200, body = Analytics), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("api_key" = []), ("session" = [])))]
+pub async fn get(State(st): State<SharedState>, InboxAccount(account): InboxAccount, Query(q): Query<AnalyticsQuery>) -> ApiResult<Json<Analytics>> {
+    let to = q.to.as_deref().map(|t| date("to", t)).transpose()?.unwrap_or_else(|| Utc::now().date_naive());
+    let from = q.from.as_deref().map(|f| date("from", f)).transpose()?.unwrap_or(to - Duration::days(29));
+    if from > to {
+        return Err(ValidationError::new("from", "must not be after `to`").into());
+    }
+    if (to - from).num_days() >= MAX_DAYS {
+        return Err(ValidationError::new("from", format!("the period is at most {MAX_DAYS} days")).into());
+    }
+    let channel = match q.channel_id.as_deref() {
+        Some(raw) => {
+            let id: ChannelId = parse_id(raw, "channel")?;
+            owned(&st, st.store.channel(&account, &id).await, Owned::Channel, raw, "channel").await?;
+            Some(id)
+        }
+        None => None,
+    };
+    Ok(Json(st.store.analytics(&account, from, to, channel.as_ref()).await?))
+}

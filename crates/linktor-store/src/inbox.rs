@@ -1,0 +1,208 @@
+//! What the agents' inbox and analytics read: conversations with their unread
+//! count, last message and visitor, and per-day figures of an account.
+//! Days are UTC; times are bucketed by `created_at / 86400000`, which is
+//! integer division on both SQLite and PostgreSQL.
+
+use chrono::{Duration, NaiveDate};
+use linktor_core::{
+    agent::{Analytics, AnalyticsDay, AnalyticsFigures, ChannelAnalytics, ConversationSummary},
+    api::Conversation,
+    AccountId, ChannelId, ConversationId, Message,
+};
+use sqlx::Row;
+use std::collections::{BTreeMap, HashMap};
+
+use crate::{
+    conversations::message_from_row, visitors::visitor_from_row, ConversationFilter, Result, Store, StoreError,
+};
+
+const DAY_MS: i64 = 86_400_000;
+
+/// `$first, $first+1, …` for an IN list of `n` values.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+#[derive(Default)]
+struct Sum {
+    total: f64,
+    n: u32,
+}
+
+impl Sum {
+    fn add(&mut self, ms: i64) {
+        self.total += ms as f64 / 1000.0;
+        self.n += 1;
+    }
+    fn mean(&self) -> Option<f64> {
+        (self.n > 0).then(|| (self.total / f64::from(self.n) * 10.0).round() / 10.0)
+    }
+}
+
+impl Store {
+    /// `list_conversations`, each with what the inbox shows beside it.
+    pub async fn list_conversation_summaries(&self, account: &AccountId, filter: &ConversationFilter) -> Result<Vec<ConversationSummary>> {
+        let conversations = self.list_conversations(account, filter).await?;
+        if conversations.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<&str> = conversations.iter().map(|c| c.id.as_str()).collect();
+        let list = placeholders(2, ids.len());
+
+        let sql = format!(
+            "SELECT c.id, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'inbound' AND m.seq > c.agent_read_seq) AS unread
+             FROM conversations c WHERE c.account_id = $1 AND c.id IN ({list})"
+        );
+        let mut q = sqlx::query(&sql).bind(account.as_str());
+        for id in &ids {
+            q = q.bind(*id);
+        }
+        let mut unread: HashMap<String, i64> = HashMap::new();
+        for row in q.fetch_all(&self.pool).await? {
+            unread.insert(row.try_get("id")?, row.try_get("unread")?);
+        }
+
+        let sql = format!(
+            "SELECT m.* FROM messages m WHERE m.account_id = $1 AND m.conversation_id IN ({list})
+             AND m.seq = (SELECT MAX(l.seq) FROM messages l WHERE l.conversation_id = m.conversation_id)"
+        );
+        let mut q = sqlx::query(&sql).bind(account.as_str());
+        for id in &ids {
+            q = q.bind(*id);
+        }
+        let mut last: HashMap<ConversationId, Message> = HashMap::new();
+        for row in q.fetch_all(&self.pool).await? {
+            let m = message_from_row(&row)?;
+            last.insert(m.conversation_id.clone(), m);
+        }
+
+        let mut visitor_ids: Vec<&str> = conversations.iter().map(|c| c.visitor_id.as_str()).collect();
+        visitor_ids.sort_unstable();
+        visitor_ids.dedup();
+        let sql = format!("SELECT * FROM visitors WHERE account_id = $1 AND id IN ({})", placeholders(2, visitor_ids.len()));
+        let mut q = sqlx::query(&sql).bind(account.as_str());
+        for id in &visitor_ids {
+            q = q.bind(*id);
+        }
+        let mut visitors = HashMap::new();
+        for row in q.fetch_all(&self.pool).await? {
+            let v = visitor_from_row(&row)?.visitor;
+            visitors.insert(v.id.clone(), v);
+        }
+
+        conversations
+            .into_iter()
+            .map(|conversation: Conversation| {
+                let visitor = visitors.get(&conversation.visitor_id).cloned().ok_or_else(|| StoreError::Corrupt("conversation without visitor".into()))?;
+                Ok(ConversationSummary {
+                    unread_count: unread.get(conversation.id.as_str()).copied().unwrap_or(0),
+                    last_message: last.remove(&conversation.id),
+                    visitor,
+                    conversation,
+                })
+            })
+            .collect()
+    }
+
+    /// Figures for the days `from..=to` (UTC), optionally of one channel.
+    pub async fn analytics(&self, account: &AccountId, from: NaiveDate, to: NaiveDate, channel: Option<&ChannelId>) -> Result<Analytics> {
+        let epoch_day = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
+        let (start, end) = ((from - epoch_day).num_days() * DAY_MS, ((to - epoch_day).num_days() + 1) * DAY_MS);
+        let channel_filter = if channel.is_some() { " AND c.channel_id = $4" } else { "" };
+        fn bind<'q>(sql: &'q str, account: &'q AccountId, range: (i64, i64), channel: Option<&'q ChannelId>) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+            let q = sqlx::query(sql).bind(account.as_str()).bind(range.0).bind(range.1);
+            match channel {
+                Some(ch) => q.bind(ch.as_str()),
+                None => q,
+            }
+        }
+        let bind = |sql| bind(sql, account, (start, end), channel);
+
+        let mut conversations: BTreeMap<i64, i64> = BTreeMap::new();
+        let mut first_response: BTreeMap<i64, Sum> = BTreeMap::new();
+        let mut total_first = Sum::default();
+        let sql = format!(
+            "SELECT c.created_at / {DAY_MS} AS day,
+                (SELECT MIN(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'inbound') AS first_in,
+                (SELECT MIN(r.created_at) FROM messages r WHERE r.conversation_id = c.id AND r.direction = 'outbound'
+                    AND r.sender_type IN ('agent', 'api')
+                    AND r.created_at >= (SELECT MIN(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'inbound')) AS first_reply
+             FROM conversations c WHERE c.account_id = $1 AND c.created_at >= $2 AND c.created_at < $3{channel_filter}"
+        );
+        for row in bind(&sql).fetch_all(&self.pool).await? {
+            let day: i64 = row.try_get("day")?;
+            *conversations.entry(day).or_default() += 1;
+            if let (Some(a), Some(b)) = (row.try_get::<Option<i64>, _>("first_in")?, row.try_get::<Option<i64>, _>("first_reply")?) {
+                first_response.entry(day).or_default().add(b - a);
+                total_first.add(b - a);
+            }
+        }
+
+        let mut resolution: BTreeMap<i64, Sum> = BTreeMap::new();
+        let mut total_resolution = Sum::default();
+        let sql = format!(
+            "SELECT c.resolved_at / {DAY_MS} AS day, c.resolved_at - c.created_at AS took FROM conversations c
+             WHERE c.account_id = $1 AND c.status = 'resolved' AND c.resolved_at >= $2 AND c.resolved_at < $3{channel_filter}"
+        );
+        for row in bind(&sql).fetch_all(&self.pool).await? {
+            let took: i64 = row.try_get("took")?;
+            resolution.entry(row.try_get("day")?).or_default().add(took);
+            total_resolution.add(took);
+        }
+
+        let mut messages: BTreeMap<i64, i64> = BTreeMap::new();
+        let sql = format!(
+            "SELECT m.created_at / {DAY_MS} AS day, COUNT(*) AS n FROM messages m JOIN conversations c ON c.id = m.conversation_id
+             WHERE m.account_id = $1 AND m.created_at >= $2 AND m.created_at < $3{channel_filter} GROUP BY m.created_at / {DAY_MS}"
+        );
+        for row in bind(&sql).fetch_all(&self.pool).await? {
+            messages.insert(row.try_get("day")?, row.try_get("n")?);
+        }
+
+        let sql = format!(
+            "SELECT ch.id, ch.name,
+                (SELECT COUNT(*) FROM conversations c WHERE c.channel_id = ch.id AND c.created_at >= $2 AND c.created_at < $3) AS conversations,
+                (SELECT COUNT(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id
+                    WHERE c.channel_id = ch.id AND m.created_at >= $2 AND m.created_at < $3) AS messages
+             FROM channels ch WHERE ch.account_id = $1 AND ch.deleted_at IS NULL{} ORDER BY ch.name, ch.id",
+            if channel.is_some() { " AND ch.id = $4" } else { "" }
+        );
+        let mut channels = Vec::new();
+        for row in bind(&sql).fetch_all(&self.pool).await? {
+            channels.push(ChannelAnalytics {
+                channel_id: ChannelId::from_trusted(row.try_get("id")?),
+                name: row.try_get("name")?,
+                conversations: row.try_get("conversations")?,
+                messages: row.try_get("messages")?,
+            });
+        }
+
+        let mut days = Vec::new();
+        let mut date = from;
+        while date <= to {
+            let day = (date - epoch_day).num_days();
+            days.push(AnalyticsDay {
+                date: date.format("%Y-%m-%d").to_string(),
+                figures: AnalyticsFigures {
+                    conversations: conversations.get(&day).copied().unwrap_or(0),
+                    messages: messages.get(&day).copied().unwrap_or(0),
+                    first_response_seconds: first_response.get(&day).and_then(Sum::mean),
+                    resolution_seconds: resolution.get(&day).and_then(Sum::mean),
+                },
+            });
+            date += Duration::days(1);
+        }
+        Ok(Analytics {
+            from: from.format("%Y-%m-%d").to_string(),
+            to: to.format("%Y-%m-%d").to_string(),
+            totals: AnalyticsFigures {
+                conversations: conversations.values().sum(),
+                messages: messages.values().sum(),
+                first_response_seconds: total_first.mean(),
+                resolution_seconds: total_resolution.mean(),
+            },
+            days,
+            channels,
+        })
+    }
+}

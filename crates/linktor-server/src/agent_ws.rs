@@ -213,6 +213,8 @@ impl AgentSocket {
                 AgentServerFrame::Message { message: message.clone(), visitor_id: visitor.clone(), channel_id: channel.clone() }
             }
             BusEvent::Conversation { conversation } => AgentServerFrame::Conversation { conversation: conversation.clone() },
+            // An agent's own typing is not news to them.
+            BusEvent::Typing { sender, .. } if sender.id == self.sender.id => return Flow::Continue,
             BusEvent::Typing { visitor, conversation, sender, state } => {
                 AgentServerFrame::Typing { conversation_id: conversation.clone(), visitor_id: visitor.clone(), sender: sender.clone(), state: *state }
             }

@@ -6,7 +6,7 @@ use linktor_core::{
     api::DeliveryAttempt, channel::ChannelSettings, webhook::*, AccountId, Content, ConversationStatus, Direction,
     Message, Sender, SenderType, VisitorUser,
 };
-use linktor_store::{testing::Backend, testing::TestDb, AttemptOutcome, ConversationFilter, NewMessage, NewVisitor, Store, StoreError};
+use linktor_store::{testing::Backend, AgentRole, Availability, testing::TestDb, AttemptOutcome, ConversationFilter, NewMessage, NewVisitor, Store, StoreError};
 use std::collections::BTreeMap;
 
 macro_rules! conformance {
@@ -27,6 +27,9 @@ conformance!(
     conversations_filter_and_search,
     server_secret_is_stable,
     retention_purges_old_conversations_only,
+    sessions_sign_in_and_out,
+    removed_agents_lose_sessions_and_assignments,
+    inbox_summaries_and_analytics,
 );
 
 struct Fixture {
@@ -314,4 +317,85 @@ async fn retention_purges_old_conversations_only(store: &Store) {
     assert!(matches!(store.visitor(&old.account, &old.visitor).await, Err(StoreError::NotFound)));
     assert_eq!(store.messages_after(&fresh.account, &fresh.conversation, 0, 10).await.unwrap().len(), 1);
     assert_eq!(store.purge_expired().await.unwrap(), 0);
+}
+
+async fn sessions_sign_in_and_out(store: &Store) {
+    let f = fixture(store).await;
+    let agent = store.create_agent(&f.account, "Ana@Example.com", "Ana", AgentRole::Agent, "hash").await.unwrap();
+    assert_eq!(agent.email, "ana@example.com");
+    let (token, csrf) = store.create_session(&f.account, &agent.id).await.unwrap();
+    let (other, _) = store.create_session(&f.account, &agent.id).await.unwrap();
+    let s = store.session(&token).await.unwrap().expect("live session");
+    assert_eq!((s.agent.id, s.csrf_token), (agent.id.clone(), csrf));
+    assert!(store.session("not a token").await.unwrap().is_none());
+    // Only the hash is stored.
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agent_sessions WHERE token_hash = $1").bind(&token).fetch_one(store.pool()).await.unwrap();
+    assert_eq!(stored, 0);
+    store.delete_agent_sessions(&agent.id, Some(&token)).await.unwrap();
+    assert!(store.session(&token).await.unwrap().is_some());
+    assert!(store.session(&other).await.unwrap().is_none());
+    // Idle sessions end.
+    sqlx::query("UPDATE agent_sessions SET last_used_at = $1").bind(0_i64).execute(store.pool()).await.unwrap();
+    assert!(store.session(&token).await.unwrap().is_none());
+    let (token, _) = store.create_session(&f.account, &agent.id).await.unwrap();
+    store.delete_session(&token).await.unwrap();
+    assert!(store.session(&token).await.unwrap().is_none());
+}
+
+async fn removed_agents_lose_sessions_and_assignments(store: &Store) {
+    let f = fixture(store).await;
+    let other = fixture(store).await;
+    let agent = store.create_agent(&f.account, "ana@example.com", "Ana", AgentRole::Agent, "hash").await.unwrap();
+    store.set_availability(&f.account, &agent.id, Availability::Online).await.unwrap();
+    assert!(store.agents_online(&f.account).await.unwrap());
+    assert!(!store.agents_online(&other.account).await.unwrap());
+    store.assign_conversation(&f.account, &f.conversation, Some(&agent.id)).await.unwrap();
+    let (token, _) = store.create_session(&f.account, &agent.id).await.unwrap();
+    assert!(matches!(store.delete_agent(&other.account, &agent.id).await, Err(StoreError::NotFound)));
+    store.delete_agent(&f.account, &agent.id).await.unwrap();
+    assert!(store.session(&token).await.unwrap().is_none());
+    assert!(!store.agents_online(&f.account).await.unwrap());
+    assert_eq!(store.conversation(&f.account, &f.conversation).await.unwrap().assignee_id, None);
+    assert!(store.list_agents(&f.account).await.unwrap().is_empty());
+    // The email is free again.
+    store.create_agent(&f.account, "ana@example.com", "Ana again", AgentRole::Admin, "hash").await.unwrap();
+}
+
+async fn inbox_summaries_and_analytics(store: &Store) {
+    let f = fixture(store).await;
+    let other = fixture(store).await;
+    append(store, text_message(&f, Some("a"), "first")).await;
+    append(store, text_message(&f, Some("b"), "second")).await;
+    let mut reply = text_message(&f, None, "an answer");
+    reply.direction = Direction::Outbound;
+    reply.sender = Sender { sender_type: SenderType::Agent, id: "agent_x".into(), name: Some("Ana".into()), avatar: None };
+    append(store, reply).await;
+    append(store, text_message(&other, Some("a"), "elsewhere")).await;
+
+    let filter = ConversationFilter { limit: 10, ..Default::default() };
+    let list = store.list_conversation_summaries(&f.account, &filter).await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].unread_count, 2);
+    assert_eq!(list[0].last_message.as_ref().map(|m| m.seq), Some(3));
+    assert_eq!(list[0].visitor.user.name.as_deref(), Some("John Doe"));
+    store.mark_receipt(&f.account, &f.conversation, Direction::Inbound, true, 1, |_, _| vec![]).await.unwrap();
+    assert_eq!(store.list_conversation_summaries(&f.account, &filter).await.unwrap()[0].unread_count, 1);
+
+    store.set_conversation_status(&f.account, &f.conversation, ConversationStatus::Resolved, |_| vec![]).await.unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let week_ago = today - chrono::Duration::days(6);
+    let a = store.analytics(&f.account, week_ago, today, None).await.unwrap();
+    assert_eq!(a.days.len(), 7);
+    assert_eq!((a.totals.conversations, a.totals.messages), (1, 3));
+    assert!(a.totals.first_response_seconds.is_some_and(|s| s >= 0.0));
+    assert!(a.totals.resolution_seconds.is_some_and(|s| s >= 0.0));
+    assert_eq!(a.days[6].figures.messages, 3);
+    assert_eq!(a.days[0].figures.first_response_seconds, None);
+    assert_eq!(a.channels.len(), 1);
+    assert_eq!((a.channels[0].conversations, a.channels[0].messages), (1, 3));
+    // Another channel filter sees nothing of this one.
+    let none = store.analytics(&f.account, week_ago, today, Some(&other.channel)).await.unwrap();
+    assert_eq!((none.totals.messages, none.channels.len()), (0, 0));
+    let earlier = store.analytics(&f.account, week_ago - chrono::Duration::days(30), week_ago, None).await.unwrap();
+    assert_eq!(earlier.totals.conversations, 0);
 }

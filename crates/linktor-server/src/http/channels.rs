@@ -13,7 +13,7 @@ use linktor_core::{
 };
 use linktor_store::{ChannelRecord, Owned};
 
-use super::auth::{owned, parse_id, ApiAccount};
+use super::auth::{owned, parse_id, ApiAccount, InboxAccount};
 use crate::{
     bus::{BusEvent, Topic},
     error::ApiResult,
@@ -47,14 +47,14 @@ impl AppState {
 }
 
 #[utoipa::path(get, path = "/v1/channels", tag = "channels",
-    responses((status = 200, body = [Channel]), (status = 401, body = ErrorBody)), security(("api_key" = [])))]
-pub async fn list(State(st): State<SharedState>, ApiAccount(account): ApiAccount) -> ApiResult<Json<Vec<Channel>>> {
+    responses((status = 200, body = [Channel]), (status = 401, body = ErrorBody)), security(("api_key" = []), ("session" = [])))]
+pub async fn list(State(st): State<SharedState>, InboxAccount(account): InboxAccount) -> ApiResult<Json<Vec<Channel>>> {
     Ok(Json(st.store.list_channels(&account).await?.into_iter().map(|c| c.channel).collect()))
 }
 
 #[utoipa::path(post, path = "/v1/channels", tag = "channels", request_body = CreateChannelRequest,
     responses((status = 201, body = Channel), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("api_key" = [])))]
+    security(("api_key" = []), ("session" = [])))]
 pub async fn create(
     State(st): State<SharedState>,
     ApiAccount(account): ApiAccount,
@@ -66,8 +66,8 @@ pub async fn create(
 #[utoipa::path(get, path = "/v1/channels/{channel_id}", tag = "channels",
     params(("channel_id" = String, Path)),
     responses((status = 200, body = Channel), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("api_key" = [])))]
-pub async fn get(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<Json<Channel>> {
+    security(("api_key" = []), ("session" = [])))]
+pub async fn get(State(st): State<SharedState>, InboxAccount(account): InboxAccount, Path(id): Path<String>) -> ApiResult<Json<Channel>> {
     let cid: ChannelId = parse_id(&id, "channel")?;
     Ok(Json(owned(&st, st.store.channel(&account, &cid).await, Owned::Channel, &id, "channel").await?.channel))
 }
@@ -76,7 +76,7 @@ pub async fn get(State(st): State<SharedState>, ApiAccount(account): ApiAccount,
     params(("channel_id" = String, Path)),
     responses((status = 200, body = Channel), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("api_key" = [])))]
+    security(("api_key" = []), ("session" = [])))]
 pub async fn update(
     State(st): State<SharedState>,
     ApiAccount(account): ApiAccount,
@@ -91,7 +91,7 @@ pub async fn update(
 #[utoipa::path(delete, path = "/v1/channels/{channel_id}", tag = "channels",
     params(("channel_id" = String, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("api_key" = [])))]
+    security(("api_key" = []), ("session" = [])))]
 pub async fn delete(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<StatusCode> {
     let cid: ChannelId = parse_id(&id, "channel")?;
     owned(&st, st.store.delete_channel(&account, &cid).await, Owned::Channel, &id, "channel").await?;
@@ -107,7 +107,7 @@ pub struct IdentitySecret {
 #[utoipa::path(get, path = "/v1/channels/{channel_id}/identity-secret", tag = "channels",
     params(("channel_id" = String, Path)),
     responses((status = 200, body = IdentitySecret), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("api_key" = [])))]
+    security(("api_key" = []), ("session" = [])))]
 pub async fn identity_secret(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<Json<IdentitySecret>> {
     let cid: ChannelId = parse_id(&id, "channel")?;
     let ch = owned(&st, st.store.channel(&account, &cid).await, Owned::Channel, &id, "channel").await?;
@@ -117,7 +117,7 @@ pub async fn identity_secret(State(st): State<SharedState>, ApiAccount(account):
 #[utoipa::path(post, path = "/v1/channels/{channel_id}/identity-secret", tag = "channels",
     params(("channel_id" = String, Path)),
     responses((status = 200, body = IdentitySecret), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("api_key" = [])))]
+    security(("api_key" = []), ("session" = [])))]
 pub async fn rotate_identity_secret(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<Json<IdentitySecret>> {
     let cid: ChannelId = parse_id(&id, "channel")?;
     let secret = owned(&st, st.store.rotate_identity_secret(&account, &cid).await, Owned::Channel, &id, "channel").await?;

@@ -18,7 +18,7 @@ use crate::{
 #[utoipa::path(post, path = "/v1/messages", tag = "messages", request_body = SendMessageRequest,
     responses((status = 201, body = Message), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("api_key" = [])))]
+    security(("api_key" = []), ("session" = [])))]
 pub async fn send(
     State(st): State<SharedState>,
     ApiAccount(account): ApiAccount,
@@ -51,7 +51,7 @@ async fn typing(st: SharedState, account: linktor_core::AccountId, req: TypingRe
 /// Shows the typing indicator to the visitor.
 #[utoipa::path(post, path = "/v1/webchat/typing/start", tag = "messages", request_body = TypingRequest,
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("api_key" = [])))]
+    security(("api_key" = []), ("session" = [])))]
 pub async fn typing_start(State(st): State<SharedState>, ApiAccount(account): ApiAccount, JsonBody(req): JsonBody<TypingRequest>) -> ApiResult<StatusCode> {
     typing(st, account, req, TypingState::Start).await
 }
@@ -59,7 +59,7 @@ pub async fn typing_start(State(st): State<SharedState>, ApiAccount(account): Ap
 /// Hides the typing indicator.
 #[utoipa::path(post, path = "/v1/webchat/typing/stop", tag = "messages", request_body = TypingRequest,
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("api_key" = [])))]
+    security(("api_key" = []), ("session" = [])))]
 pub async fn typing_stop(State(st): State<SharedState>, ApiAccount(account): ApiAccount, JsonBody(req): JsonBody<TypingRequest>) -> ApiResult<StatusCode> {
     typing(st, account, req, TypingState::Stop).await
 }

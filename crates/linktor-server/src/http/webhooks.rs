@@ -19,14 +19,14 @@ use crate::{
 };
 
 #[utoipa::path(get, path = "/v1/webhooks", tag = "webhooks",
-    responses((status = 200, body = [WebhookEndpoint]), (status = 401, body = ErrorBody)), security(("api_key" = [])))]
+    responses((status = 200, body = [WebhookEndpoint]), (status = 401, body = ErrorBody)), security(("api_key" = []), ("session" = [])))]
 pub async fn list(State(st): State<SharedState>, ApiAccount(account): ApiAccount) -> ApiResult<Json<Vec<WebhookEndpoint>>> {
     Ok(Json(st.store.list_webhook_endpoints(&account).await?.into_iter().map(|e| e.endpoint).collect()))
 }
 
 #[utoipa::path(post, path = "/v1/webhooks", tag = "webhooks", request_body = CreateWebhookRequest,
     responses((status = 201, body = CreatedWebhookEndpoint), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("api_key" = [])))]
+    security(("api_key" = []), ("session" = [])))]
 pub async fn create(State(st): State<SharedState>, ApiAccount(account): ApiAccount, JsonBody(req): JsonBody<CreateWebhookRequest>) -> ApiResult<(StatusCode, Json<CreatedWebhookEndpoint>)> {
     let rec = crate::manage::create_webhook(&st.store, &account, req).await?;
     Ok((StatusCode::CREATED, Json(CreatedWebhookEndpoint { endpoint: rec.endpoint, secret: rec.secret })))
@@ -34,7 +34,7 @@ pub async fn create(State(st): State<SharedState>, ApiAccount(account): ApiAccou
 
 #[utoipa::path(delete, path = "/v1/webhooks/{webhook_id}", tag = "webhooks", params(("webhook_id" = String, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("api_key" = [])))]
+    security(("api_key" = []), ("session" = [])))]
 pub async fn delete(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<StatusCode> {
     let wid: WebhookId = parse_id(&id, "webhook")?;
     owned(&st, st.store.delete_webhook_endpoint(&account, &wid).await, Owned::WebhookEndpoint, &id, "webhook").await?;
@@ -50,7 +50,7 @@ pub struct DeliveriesQuery {
 
 #[utoipa::path(get, path = "/v1/webhooks/{webhook_id}/deliveries", tag = "webhooks", params(("webhook_id" = String, Path), DeliveriesQuery),
     responses((status = 200, body = [WebhookDelivery]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("api_key" = [])))]
+    security(("api_key" = []), ("session" = [])))]
 pub async fn deliveries(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>, Query(q): Query<DeliveriesQuery>) -> ApiResult<Json<Vec<WebhookDelivery>>> {
     let wid: WebhookId = parse_id(&id, "webhook")?;
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
@@ -59,7 +59,7 @@ pub async fn deliveries(State(st): State<SharedState>, ApiAccount(account): ApiA
 
 #[utoipa::path(post, path = "/v1/webhooks/deliveries/{delivery_id}/resend", tag = "webhooks", params(("delivery_id" = String, Path)),
     responses((status = 200, body = WebhookDelivery), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("api_key" = [])))]
+    security(("api_key" = []), ("session" = [])))]
 pub async fn resend(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<Json<WebhookDelivery>> {
     let did: DeliveryId = parse_id(&id, "delivery")?;
     let d = owned(&st, st.store.resend_delivery(&account, &did).await, Owned::WebhookDelivery, &id, "delivery").await?;
@@ -68,7 +68,7 @@ pub async fn resend(State(st): State<SharedState>, ApiAccount(account): ApiAccou
 }
 
 #[utoipa::path(get, path = "/v1/api-keys", tag = "api-keys",
-    responses((status = 200, body = [ApiKey]), (status = 401, body = ErrorBody)), security(("api_key" = [])))]
+    responses((status = 200, body = [ApiKey]), (status = 401, body = ErrorBody)), security(("api_key" = []), ("session" = [])))]
 pub async fn list_keys(State(st): State<SharedState>, ApiAccount(account): ApiAccount) -> ApiResult<Json<Vec<ApiKey>>> {
     Ok(Json(st.store.list_api_keys(&account).await?))
 }
@@ -80,13 +80,13 @@ pub struct CreateApiKeyRequest {
 }
 
 #[utoipa::path(post, path = "/v1/api-keys", tag = "api-keys", request_body = CreateApiKeyRequest,
-    responses((status = 201, body = CreatedApiKey), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)), security(("api_key" = [])))]
+    responses((status = 201, body = CreatedApiKey), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)), security(("api_key" = []), ("session" = [])))]
 pub async fn create_key(State(st): State<SharedState>, ApiAccount(account): ApiAccount, JsonBody(req): JsonBody<CreateApiKeyRequest>) -> ApiResult<(StatusCode, Json<CreatedApiKey>)> {
     Ok((StatusCode::CREATED, Json(crate::manage::create_api_key(&st.store, &account, &req.name).await?)))
 }
 
 #[utoipa::path(delete, path = "/v1/api-keys/{key_id}", tag = "api-keys", params(("key_id" = String, Path)),
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("api_key" = [])))]
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("api_key" = []), ("session" = [])))]
 pub async fn revoke_key(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<StatusCode> {
     let kid: ApiKeyId = parse_id(&id, "API key")?;
     owned(&st, st.store.revoke_api_key(&account, &kid).await, Owned::ApiKey, &id, "API key").await?;

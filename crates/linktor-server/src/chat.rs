@@ -156,7 +156,8 @@ impl AppState {
         Ok(message)
     }
 
-    /// A message from the business (REST API or an agent) to a visitor.
+    /// A message from the business (REST API or an agent) to a visitor; with
+    /// an idempotency key, a retry answers the stored message (`false`).
     pub async fn business_message(
         &self,
         account: &AccountId,
@@ -164,14 +165,15 @@ impl AppState {
         to: &VisitorId,
         sender: Sender,
         content: Content,
-    ) -> ApiResult<Message> {
+        idempotency_key: Option<String>,
+    ) -> ApiResult<(Message, bool)> {
         content.validate()?;
         let visitor = self.store.visitor(account, to).await.map_err(|_| ApiError::not_found("visitor"))?;
         if &visitor.visitor.channel_id != channel {
             return Err(ApiError::Validation(ValidationError::new("to", "this visitor belongs to another channel")));
         }
         let conversation = self.ensure_conversation(account, &visitor).await?;
-        Ok(self.reply(account, &conversation, sender, content, None).await?.0)
+        self.reply(account, &conversation, sender, content, idempotency_key).await
     }
 
     /// A business message into `conversation` (reopened if resolved);

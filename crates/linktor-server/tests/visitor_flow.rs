@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[tokio::test]
 async fn a_visitor_message_reaches_the_webhook_signed_and_in_the_spec_shape() {
@@ -257,4 +257,30 @@ async fn writing_after_resolution_reopens_the_same_conversation() {
     assert_eq!((ack["message"]["conversationId"].as_str(), ack["message"]["seq"].as_i64()), (Some(conv.as_str()), Some(2)));
     let (_, c) = t.api(Method::GET, &format!("/v1/conversations/{conv}"), None).await;
     assert_eq!(c["status"], "open");
+}
+
+#[tokio::test]
+async fn an_api_send_retried_with_its_idempotency_key_reaches_the_visitor_once() {
+    let srv = TestServer::start().await;
+    let visitor = srv.visitor().await;
+    let mut socket = srv.connect(&visitor.token).await;
+    socket.resume(0).await;
+    let body = json!({ "channelId": srv.channel, "to": visitor.id, "content": { "type": "text", "text": "Your order shipped" } });
+    let send = |key: &'static str| srv.http.post(srv.url("/v1/messages")).bearer_auth(&srv.api_key).header("idempotency-key", key).json(&body).send();
+    let first = send("order-42-shipped").await.unwrap();
+    assert_eq!(first.status().as_u16(), 201);
+    assert!(first.headers().get("idempotent-replayed").is_none());
+    let first: Value = first.json().await.unwrap();
+    let retry = send("order-42-shipped").await.unwrap();
+    assert_eq!(retry.status().as_u16(), 201);
+    assert_eq!(retry.headers()["idempotent-replayed"], "true");
+    let retry: Value = retry.json().await.unwrap();
+    assert_eq!(retry["id"], first["id"]);
+    let other = send("order-43-shipped").await.unwrap().json::<Value>().await.unwrap();
+    assert_ne!(other["id"], first["id"]);
+    assert_eq!(socket.next_of("message").await["message"]["id"], first["id"]);
+    assert_eq!(socket.next_of("message").await["message"]["id"], other["id"], "the retry was not delivered again");
+    let bad = send("no spaces allowed").await.unwrap();
+    assert_eq!(bad.status().as_u16(), 422);
+    assert!(bad.text().await.unwrap().contains("Idempotency-Key"));
 }

@@ -1,8 +1,8 @@
 // The one place requests are made: the API key, JSON, typed errors, retries and timeouts.
 // A request is retried on 429 and 5xx (and on network errors) with exponential backoff and
-// jitter, waiting at least what Retry-After asks. A request that could take effect twice
-// (POST /v1/messages has no idempotency key) is retried only when the server certainly did
-// not act on it: 429 and 503.
+// jitter, waiting at least what Retry-After asks. A request that could take effect twice is
+// retried only when the server certainly did not act on it (429 and 503), unless it carries
+// an Idempotency-Key: POST /v1/messages always does, so a retried send is stored once.
 
 import type { ErrorBody } from './protocol/index.js';
 
@@ -13,6 +13,11 @@ export interface RequestOptions {
   maxRetries?: number;
   /** Aborts the request (and its retries) from outside. */
   signal?: AbortSignal;
+  /**
+   * `messages.send` only: the Idempotency-Key (1–64 of A–Z a–z 0–9 _ -). A send repeated with
+   * the same key is stored once. Default: a random key per call, shared by its retries.
+   */
+  idempotencyKey?: string;
 }
 
 export interface ClientConfig {
@@ -108,6 +113,15 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
+/** A random Idempotency-Key: 22 URL-safe characters. */
+export function newIdempotencyKey(): string {
+  const bytes = new Uint8Array(16);
+  // Web Crypto where the runtime has it (Node 19+, browsers, edge runtimes); uniqueness, not secrecy, is what counts.
+  if (globalThis.crypto?.getRandomValues) globalThis.crypto.getRandomValues(bytes);
+  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  return Array.from(bytes, (b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[b & 63]).join('');
+}
+
 export interface Call {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
@@ -115,6 +129,8 @@ export interface Call {
   body?: unknown;
   /** False when repeating the request could act twice (see the file's comment). */
   idempotent?: boolean;
+  /** Sent as Idempotency-Key; makes the call safe to repeat. */
+  idempotencyKey?: string;
 }
 
 export async function request<T>(config: ClientConfig, call: Call, options: RequestOptions = {}): Promise<T> {
@@ -123,8 +139,9 @@ export async function request<T>(config: ClientConfig, call: Call, options: Requ
   const what = `${call.method} ${call.path}`;
   const maxRetries = options.maxRetries ?? config.maxRetries;
   const timeout = options.timeout ?? config.timeout;
-  const idempotent = call.idempotent ?? call.method !== 'POST';
+  const idempotent = call.idempotencyKey !== undefined || (call.idempotent ?? call.method !== 'POST');
   const headers: Record<string, string> = { Authorization: `Bearer ${config.apiKey}`, Accept: 'application/json' };
+  if (call.idempotencyKey !== undefined) headers['Idempotency-Key'] = call.idempotencyKey;
   if (call.body !== undefined) headers['Content-Type'] = 'application/json';
   const body = call.body === undefined ? undefined : JSON.stringify(call.body);
 

@@ -2,7 +2,7 @@
 // takes optional RequestOptions last (timeout, maxRetries, signal) and returns the server's
 // JSON typed with the generated wire types.
 
-import { request, type ClientConfig, type RequestOptions } from './http.js';
+import { newIdempotencyKey, request, type ClientConfig, type RequestOptions } from './http.js';
 import * as signatures from './webhooks.js';
 import type {
   Channel,
@@ -27,8 +27,9 @@ export class Messages {
   constructor(private readonly config: ClientConfig) {}
   /** Sends a message to a visitor (text, interactive, card, image or file); returns it as stored. */
   send(message: SendMessageRequest, options?: RequestOptions): Promise<Message> {
-    // No idempotency key on the server: only retried when it certainly did not store it.
-    return request(this.config, { method: 'POST', path: '/v1/messages', body: message, idempotent: false }, options);
+    // One key for the call and its retries: a retry after a timeout is stored once.
+    const idempotencyKey = options?.idempotencyKey ?? newIdempotencyKey();
+    return request(this.config, { method: 'POST', path: '/v1/messages', body: message, idempotencyKey }, options);
   }
 }
 

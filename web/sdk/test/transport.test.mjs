@@ -20,8 +20,19 @@ async function faultyProxy(failures) {
   const seen = [];
   const target = new URL(server.origin);
   const proxy = http.createServer((req, res) => {
-    seen.push({ method: req.method, url: req.url, at: Date.now() });
+    seen.push({ method: req.method, url: req.url, at: Date.now(), key: req.headers['idempotency-key'] });
     const f = failures.shift();
+    if (f?.forward) {
+      // The server acts, but its answer is lost: the client sees only the injected failure.
+      const up = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+        r.resume();
+        r.on('end', () => {
+          res.writeHead(f.status, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ error: { code: 'internal', message: 'injected after the server acted' } }));
+        });
+      });
+      return req.pipe(up);
+    }
     if (f) {
       res.writeHead(f.status, { 'Content-Type': 'application/json', ...f.headers });
       return res.end(JSON.stringify({ error: { code: f.code ?? 'internal', message: 'injected' } }));
@@ -50,24 +61,29 @@ test('a 503 with Retry-After is retried after the time it asks, then succeeds', 
   await p.close();
 });
 
-test('a GET is retried on 500 and 429 with backoff; messages.send is not retried on 500', async () => {
+test('a GET is retried on 500 and 429 with backoff', async () => {
   const p = await faultyProxy([{ status: 500 }, { status: 429, code: 'rate_limited' }]);
   const client = new Linktor({ apiKey: server.key, baseUrl: p.url });
   assert.ok(Array.isArray(await client.channels.list()));
   assert.equal(p.seen.length, 3);
   assert.ok(p.seen[1].at - p.seen[0].at >= 300, 'backed off');
+  await p.close();
+});
 
-  const p2 = await faultyProxy([{ status: 500 }]);
-  const c2 = new Linktor({ apiKey: server.key, baseUrl: p2.url });
+test('messages.send retried after its answer was lost is stored once (Idempotency-Key)', async () => {
+  const p = await faultyProxy([{ status: 502, forward: true }]);
+  const client = new Linktor({ apiKey: server.key, baseUrl: p.url });
   const v = await visitor(server);
-  await assert.rejects(
-    c2.messages.send({ channelId: server.channel.id, to: v.id, content: { type: 'text', text: 'x' } }),
-    (e) => e instanceof LinktorError && e.status === 500 && e.code === 'internal',
-  );
-  assert.equal(p2.seen.length, 1, 'a POST that may have been stored is not repeated');
+  const m = await client.messages.send({ channelId: server.channel.id, to: v.id, content: { type: 'text', text: 'exactly once' } });
+  assert.equal(p.seen.length, 2, 'retried after the 502');
+  assert.ok(p.seen[0].key && p.seen[0].key === p.seen[1].key, 'one key for the call and its retry');
+  await v.next((f) => f.type === 'message' && f.message.id === m.id, 'the message');
+  const second = await client.messages.send({ channelId: server.channel.id, to: v.id, content: { type: 'text', text: 'next' } });
+  await v.next((f) => f.type === 'message' && f.message.id === second.id, 'the next message');
+  assert.equal(v.frames.filter((f) => f.type === 'message' && f.message.content.text === 'exactly once').length, 1, 'stored once');
+  assert.notEqual(p.seen[2].key, p.seen[0].key, 'each call has its own key');
   v.close();
   await p.close();
-  await p2.close();
 });
 
 test('after maxRetries the last error is thrown, typed', async () => {

@@ -1,11 +1,18 @@
 //! `POST /v1/messages` (the spec's `client.messages.send`) and the typing
 //! endpoints `POST /v1/webchat/typing/start|stop`.
 
-use axum::{extract::State, http::StatusCode, Json};
+use axum::{
+    extract::State,
+    http::{HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
 use linktor_core::{
     api::{ErrorBody, SendMessageRequest, TypingRequest},
-    Message, Sender, SenderType, TypingState,
+    validate_client_id, Message, Sender, SenderType, TypingState, ValidationError,
 };
+
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
 use linktor_store::Owned;
 
 use super::auth::{owned, ApiAccount};
@@ -14,21 +21,39 @@ use crate::{
     state::SharedState,
 };
 
-/// Sends a message to a visitor.
+/// Sends a message to a visitor. With an `Idempotency-Key` header (1–64 of
+/// `[A-Za-z0-9_-]`), a retry of the same key answers the stored message
+/// (with `Idempotent-Replayed: true`) instead of sending it twice.
 #[utoipa::path(post, path = "/v1/messages", tag = "messages", request_body = SendMessageRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "makes retries safe")),
     responses((status = 201, body = Message), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn send(
     State(st): State<SharedState>,
     ApiAccount(account): ApiAccount,
+    headers: HeaderMap,
     JsonBody(req): JsonBody<SendMessageRequest>,
-) -> ApiResult<(StatusCode, Json<Message>)> {
+) -> ApiResult<Response> {
+    let key = match headers.get(IDEMPOTENCY_KEY) {
+        None => None,
+        Some(v) => {
+            let key = v.to_str().ok().filter(|k| validate_client_id(k).is_ok()).ok_or_else(|| {
+                ValidationError::new("Idempotency-Key", "1–64 characters of A–Z, a–z, 0–9, _ or -")
+            })?;
+            // Keys live beside widget client ids; the prefix keeps the two apart.
+            Some(format!("k-{key}"))
+        }
+    };
     owned(&st, st.store.channel(&account, &req.channel_id).await, Owned::Channel, req.channel_id.as_str(), "channel").await?;
     owned(&st, st.store.visitor(&account, &req.to).await, Owned::Visitor, req.to.as_str(), "visitor").await?;
     let sender = Sender { sender_type: SenderType::Api, id: "api".into(), name: None, avatar: None };
-    let message = st.business_message(&account, &req.channel_id, &req.to, sender, req.content).await?;
-    Ok((StatusCode::CREATED, Json(message)))
+    let (message, created) = st.business_message(&account, &req.channel_id, &req.to, sender, req.content, key).await?;
+    let mut response = (StatusCode::CREATED, Json(message)).into_response();
+    if !created {
+        response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    Ok(response)
 }
 
 async fn typing(st: SharedState, account: linktor_core::AccountId, req: TypingRequest, state: TypingState) -> ApiResult<StatusCode> {

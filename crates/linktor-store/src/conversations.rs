@@ -10,7 +10,10 @@ use linktor_core::{
     ConversationStatus, Direction, Message, MessageId, MessageStatus, Sender, SenderType, VisitorId,
 };
 use sqlx::{any::AnyRow, Any, Row, Transaction};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Rows per multi-row INSERT: 13 parameters each, well under every database's limit.
+const INSERT_CHUNK: usize = 200;
 
 use crate::{found, json_col, now_ms, to_json, to_time, webhooks::EndpointCache, Result, Store, StoreError};
 
@@ -264,87 +267,175 @@ impl Store {
     /// entry. An error of the transaction fails the whole batch: nothing of
     /// it was stored, and nothing may be acknowledged.
     pub async fn append_messages(&self, batch: Vec<NewMessage>) -> Result<Vec<Result<(Message, bool)>>> {
+        // Set-based: a handful of statements per batch, whatever its size —
+        // one lookup of resent client ids, one seq bump for all conversations,
+        // multi-row inserts of the messages and of their webhook deliveries.
         let (mut tx, _gate) = self.begin_write().await?;
-        let mut cache = EndpointCache::default();
-        let mut out = Vec::with_capacity(batch.len());
-        for m in batch {
-            out.push(self.append_one(&mut tx, &mut cache, m).await?);
-        }
-        tx.commit().await?;
-        Ok(out)
-    }
+        let mut out: Vec<Option<Result<(Message, bool)>>> = (0..batch.len()).map(|_| None).collect();
 
-    async fn append_one(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        cache: &mut EndpointCache,
-        m: NewMessage,
-    ) -> Result<Result<(Message, bool)>> {
-        if let Some(client_id) = &m.client_id {
-            if let Some(existing) = message_by_client_id(tx, &m.account, &m.conversation, client_id).await? {
-                return Ok(Ok((existing, false)));
+        // 1. Resends: a client id already stored, or repeated within this batch.
+        let mut stored = stored_client_ids(&mut tx, &batch).await?;
+        let mut first_of: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut fresh: Vec<usize> = Vec::with_capacity(batch.len());
+        for (i, m) in batch.iter().enumerate() {
+            if let Some(cid) = m.client_id.as_deref() {
+                let key = (m.conversation.as_str(), cid);
+                if let Some(existing) = stored.get(&(m.conversation.to_string(), cid.to_owned())) {
+                    if existing.0 == m.account {
+                        out[i] = Some(Ok((existing.1.clone(), false)));
+                        continue;
+                    }
+                }
+                if first_of.contains_key(&key) {
+                    continue; // answered below with the first one's message
+                }
+                first_of.insert(key, i);
+            }
+            fresh.push(i);
+        }
+
+        // 2. Seqs: one UPDATE bumps every conversation by its count of new messages.
+        let mut per_conversation: Vec<(&ConversationId, &AccountId, i64, bool)> = Vec::new();
+        for &i in &fresh {
+            let m = &batch[i];
+            match per_conversation.iter_mut().find(|c| c.0 == &m.conversation && c.1 == &m.account) {
+                Some(c) => {
+                    c.2 += 1;
+                    c.3 |= m.direction == Direction::Inbound;
+                }
+                None => per_conversation.push((&m.conversation, &m.account, 1, m.direction == Direction::Inbound)),
             }
         }
         let now = now_ms();
-        // Bumping last_seq also locks the conversation row until commit (PostgreSQL).
-        let reopen = m.direction == Direction::Inbound;
-        let row = sqlx::query(
-            "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = $1,
-                status = CASE WHEN $2 = 1 THEN 'open' ELSE status END,
-                resolved_at = CASE WHEN $2 = 1 THEN NULL ELSE resolved_at END
-             WHERE id = $3 AND account_id = $4 RETURNING last_seq",
-        )
-        .bind(now)
-        .bind(reopen as i64)
-        .bind(m.conversation.as_str())
-        .bind(m.account.as_str())
-        .fetch_optional(&mut **tx)
-        .await?;
-        let Some(row) = row else { return Ok(Err(StoreError::NotFound)) };
-        let seq: i64 = row.try_get("last_seq")?;
-        let message = Message {
-            id: MessageId::generate(),
-            conversation_id: m.conversation.clone(),
-            seq,
-            direction: m.direction,
-            sender: m.sender,
-            content: m.content,
-            status: MessageStatus::Sent,
-            client_id: m.client_id,
-            reply_to: m.reply_to,
-            created_at: to_time(now),
-        };
-        let inserted = sqlx::query(
-            "INSERT INTO messages (id, account_id, conversation_id, seq, direction, sender_type, sender_id, sender_name,
-                content, client_id, reply_to, search_text, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-             ON CONFLICT (conversation_id, client_id) DO NOTHING",
-        )
-        .bind(message.id.as_str())
-        .bind(m.account.as_str())
-        .bind(message.conversation_id.as_str())
-        .bind(seq)
-        .bind(if message.direction == Direction::Inbound { "inbound" } else { "outbound" })
-        .bind(sender_type_str(message.sender.sender_type))
-        .bind(&message.sender.id)
-        .bind(message.sender.name.clone())
-        .bind(to_json(&message.content))
-        .bind(message.client_id.clone())
-        .bind(message.reply_to.as_ref().map(|r| r.to_string()))
-        .bind(message.content.preview().to_lowercase())
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
-        if inserted.rows_affected() == 0 {
-            // Another node stored the same client id meanwhile: theirs wins (our seq is a gap).
-            let client_id = message.client_id.as_deref().unwrap_or_default();
-            let existing = message_by_client_id(tx, &m.account, &m.conversation, client_id).await?.ok_or(StoreError::NotFound)?;
-            return Ok(Ok((existing, false)));
+        let mut last_seq: HashMap<String, (String, i64)> = HashMap::new();
+        if !per_conversation.is_empty() {
+            let n = per_conversation.len();
+            // $1 now; then per conversation: id, account, count, reopen. Each
+            // term names the account too: a conversation of another account is not touched.
+            let is = |k: usize| format!("id = ${} AND account_id = ${}", 2 + 4 * k, 3 + 4 * k);
+            let case = |col: usize| (0..n).map(|k| format!(" WHEN {} THEN ${}", is(k), 2 + 4 * k + col)).collect::<String>();
+            let matches = (0..n).map(|k| format!("({})", is(k))).collect::<Vec<_>>().join(" OR ");
+            let sql = format!(
+                "UPDATE conversations SET last_seq = last_seq + CASE{} END, last_activity_at = $1,
+                    status = CASE WHEN (CASE{} END) = 1 THEN 'open' ELSE status END,
+                    resolved_at = CASE WHEN (CASE{} END) = 1 THEN NULL ELSE resolved_at END
+                 WHERE {matches} RETURNING id, account_id, last_seq",
+                case(2),
+                case(3),
+                case(3),
+            );
+            let mut q = sqlx::query(&sql).bind(now);
+            for (conversation, account, count, reopen) in &per_conversation {
+                q = q.bind(conversation.as_str()).bind(account.as_str()).bind(*count).bind(*reopen as i64);
+            }
+            for row in q.fetch_all(&mut *tx).await? {
+                last_seq.insert(row.try_get("id")?, (row.try_get("account_id")?, row.try_get("last_seq")?));
+            }
         }
-        if let Some(build) = &m.events {
-            self.enqueue_events(tx, cache, &m.account, build(&message)).await?;
+
+        // 3. The messages, with their seqs, in one multi-row insert per chunk.
+        // Only where the conversation is of the message's account.
+        let mut next_seq: HashMap<(&str, &str), i64> = per_conversation
+            .iter()
+            .filter_map(|(c, a, count, _)| match last_seq.get(c.as_str()) {
+                Some((owner, last)) if owner == a.as_str() => Some(((c.as_str(), a.as_str()), last - count + 1)),
+                _ => None,
+            })
+            .collect();
+        let mut new_messages: Vec<(usize, Message)> = Vec::with_capacity(fresh.len());
+        for &i in &fresh {
+            let m = &batch[i];
+            let Some(seq) = next_seq.get_mut(&(m.conversation.as_str(), m.account.as_str())) else {
+                out[i] = Some(Err(StoreError::NotFound));
+                continue;
+            };
+            let message = Message {
+                id: MessageId::generate(),
+                conversation_id: m.conversation.clone(),
+                seq: *seq,
+                direction: m.direction,
+                sender: m.sender.clone(),
+                content: m.content.clone(),
+                status: MessageStatus::Sent,
+                client_id: m.client_id.clone(),
+                reply_to: m.reply_to.clone(),
+                created_at: to_time(now),
+            };
+            *seq += 1;
+            new_messages.push((i, message));
         }
-        Ok(Ok((message, true)))
+        let mut inserted: HashSet<String> = HashSet::with_capacity(new_messages.len());
+        for chunk in new_messages.chunks(INSERT_CHUNK) {
+            let rows = (0..chunk.len())
+                .map(|k| format!("({})", (1..=13).map(|c| format!("${}", 13 * k + c)).collect::<Vec<_>>().join(", ")))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "INSERT INTO messages (id, account_id, conversation_id, seq, direction, sender_type, sender_id, sender_name,
+                    content, client_id, reply_to, search_text, created_at)
+                 VALUES {rows} ON CONFLICT (conversation_id, client_id) DO NOTHING RETURNING id"
+            );
+            let mut q = sqlx::query(&sql);
+            for (i, message) in chunk {
+                q = q
+                    .bind(message.id.as_str())
+                    .bind(batch[*i].account.as_str())
+                    .bind(message.conversation_id.as_str())
+                    .bind(message.seq)
+                    .bind(if message.direction == Direction::Inbound { "inbound" } else { "outbound" })
+                    .bind(sender_type_str(message.sender.sender_type))
+                    .bind(message.sender.id.as_str())
+                    .bind(message.sender.name.as_deref())
+                    .bind(to_json(&message.content))
+                    .bind(message.client_id.as_deref())
+                    .bind(message.reply_to.as_ref().map(|r| r.as_str()))
+                    .bind(message.content.preview().to_lowercase())
+                    .bind(now);
+            }
+            for row in q.fetch_all(&mut *tx).await? {
+                inserted.insert(row.try_get("id")?);
+            }
+        }
+
+        // 4. Webhook deliveries of what was stored, grouped by account.
+        let mut events: Vec<(AccountId, Vec<WebhookEvent>)> = Vec::new();
+        for (i, message) in new_messages {
+            if !inserted.contains(message.id.as_str()) {
+                // Another node stored the same client id meanwhile: theirs wins (our seq is a gap).
+                let m = &batch[i];
+                let client_id = m.client_id.as_deref().unwrap_or_default();
+                let existing = message_by_client_id(&mut tx, &m.account, &m.conversation, client_id).await?.ok_or(StoreError::NotFound)?;
+                stored.insert((m.conversation.to_string(), client_id.to_owned()), (m.account.clone(), existing.clone()));
+                out[i] = Some(Ok((existing, false)));
+                continue;
+            }
+            if let Some(build) = &batch[i].events {
+                let built = build(&message);
+                match events.iter_mut().find(|(a, _)| a == &batch[i].account) {
+                    Some((_, list)) => list.extend(built),
+                    None => events.push((batch[i].account.clone(), built)),
+                }
+            }
+            out[i] = Some(Ok((message, true)));
+        }
+        let mut cache = EndpointCache::default();
+        for (account, list) in events {
+            self.enqueue_events(&mut tx, &mut cache, &account, list).await?;
+        }
+        tx.commit().await?;
+
+        // Repeats within the batch answer with the first one's message.
+        for (i, m) in batch.iter().enumerate() {
+            if out[i].is_none() {
+                let cid = m.client_id.as_deref().unwrap_or_default();
+                let first = first_of.get(&(m.conversation.as_str(), cid)).copied();
+                out[i] = Some(match first.and_then(|f| out[f].as_ref()) {
+                    Some(Ok((message, _))) => Ok((message.clone(), false)),
+                    _ => Err(StoreError::NotFound),
+                });
+            }
+        }
+        Ok(out.into_iter().map(|r| r.unwrap_or(Err(StoreError::NotFound))).collect())
     }
 
     /// Messages with `seq > after`, oldest first.
@@ -518,6 +609,32 @@ async fn conversation_in(tx: &mut Transaction<'static, Any>, account: &AccountId
         .await?
         .ok_or(StoreError::NotFound)?;
     conversation_from_row(&row)
+}
+
+/// Messages of the batch's conversations whose client ids are already stored,
+/// by (conversation, client id), with the account they belong to.
+async fn stored_client_ids(tx: &mut Transaction<'static, Any>, batch: &[NewMessage]) -> Result<HashMap<(String, String), (AccountId, Message)>> {
+    let mut pairs: Vec<(&str, &str)> = batch.iter().filter_map(|m| Some((m.conversation.as_str(), m.client_id.as_deref()?))).collect();
+    if pairs.is_empty() {
+        return Ok(HashMap::new());
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    // Row values: exactly these pairs, found through the (conversation_id, client_id) index.
+    let values = (0..pairs.len()).map(|k| format!("(${}, ${})", 2 * k + 1, 2 * k + 2)).collect::<Vec<_>>().join(", ");
+    let sql = format!("SELECT * FROM messages WHERE (conversation_id, client_id) IN (VALUES {values})");
+    let mut q = sqlx::query(&sql);
+    for (conversation, client_id) in &pairs {
+        q = q.bind(*conversation).bind(*client_id);
+    }
+    let mut found = HashMap::new();
+    for row in q.fetch_all(&mut **tx).await? {
+        let account = AccountId::from_trusted(row.try_get("account_id")?);
+        let message = message_from_row(&row)?;
+        let key = (message.conversation_id.to_string(), message.client_id.clone().unwrap_or_default());
+        found.insert(key, (account, message));
+    }
+    Ok(found)
 }
 
 async fn message_by_client_id(

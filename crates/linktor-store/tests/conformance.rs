@@ -30,6 +30,7 @@ conformance!(
     sessions_sign_in_and_out,
     removed_agents_lose_sessions_and_assignments,
     inbox_summaries_and_analytics,
+    one_batch_mixes_conversations_resends_and_missing_ones,
 );
 
 struct Fixture {
@@ -398,4 +399,39 @@ async fn inbox_summaries_and_analytics(store: &Store) {
     assert_eq!((none.totals.messages, none.channels.len()), (0, 0));
     let earlier = store.analytics(&f.account, week_ago - chrono::Duration::days(30), week_ago, None).await.unwrap();
     assert_eq!(earlier.totals.conversations, 0);
+}
+
+async fn one_batch_mixes_conversations_resends_and_missing_ones(store: &Store) {
+    let a = fixture(store).await;
+    let b = fixture(store).await;
+    append(store, text_message(&a, Some("old"), "stored before")).await;
+    let mut missing = text_message(&a, None, "nowhere");
+    missing.conversation = "conv_doesnotexist".parse().unwrap();
+    let mut foreign = text_message(&b, None, "wrong account");
+    foreign.account = a.account.clone();
+    let results = store
+        .append_messages(vec![
+            text_message(&a, Some("x"), "a1"),
+            text_message(&b, Some("x"), "b1"),
+            text_message(&a, Some("x"), "a1 again"),
+            missing,
+            text_message(&a, None, "a2"),
+            text_message(&a, Some("old"), "resent"),
+            foreign,
+        ])
+        .await
+        .unwrap();
+    let ok = |i: usize| results[i].as_ref().unwrap();
+    assert_eq!((ok(0).0.seq, ok(0).1), (2, true));
+    assert_eq!((ok(1).0.seq, ok(1).1), (1, true));
+    assert_eq!((&ok(2).0.id, ok(2).1), (&ok(0).0.id, false), "a repeat within the batch is the first one");
+    assert!(matches!(results[3], Err(StoreError::NotFound)));
+    assert_eq!((ok(4).0.seq, ok(4).1), (3, true));
+    assert_eq!((ok(5).0.seq, ok(5).1), (1, false), "a resend of a stored client id");
+    assert!(matches!(results[6], Err(StoreError::NotFound)), "a conversation of another account");
+    let stored = store.messages_after(&a.account, &a.conversation, 0, 10).await.unwrap();
+    let texts: Vec<String> = stored.iter().map(|m| m.content.preview()).collect();
+    assert_eq!(texts, ["stored before", "a1", "a2"]);
+    assert_eq!(store.messages_after(&b.account, &b.conversation, 0, 10).await.unwrap().len(), 1);
+    assert_eq!(store.conversation(&a.account, &a.conversation).await.unwrap().last_seq, 3);
 }

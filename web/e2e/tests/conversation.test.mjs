@@ -99,6 +99,10 @@ test('rich messages: buttons answer once, cards open links or answer, images ope
   const viewer = page.locator('.linktor-viewer');
   await viewer.waitFor();
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Close the image');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Close the image', 'Tab stays in the viewer that covers the panel');
   await page.keyboard.press('Escape');
   await viewer.waitFor({ state: 'detached' });
   assert.ok(await panel(page).isVisible(), 'Escape closed the image, not the chat');

@@ -94,6 +94,70 @@ test('proactive messages: time, pageview, scroll, exit_intent; onlyOnce kept acr
   await context.close();
 });
 
+test('proactive pageview on a single-page site: pushState and replaceState are heard; the page\'s history works and is put back by destroy', async () => {
+  const rules = `proactiveMessages: [
+      { trigger: 'pageview', page: '/spa/pricing', delay: 200, message: 'Questions about pricing?' },
+      { trigger: 'pageview', page: '/spa/plans/*', message: 'Comparing plans?' },
+      { trigger: 'pageview', page: '/spa/slow', delay: 1500, message: 'Still reading?' }
+    ]`;
+  const { page, errors, context } = await chat('/spa', online(`, ${rules}`));
+  const bubble = page.locator('.linktor-proactive');
+  const nav = (how, path) => page.evaluate(([how, path]) => history[how]({ from: 'the page' }, '', path), [how, path]);
+  await wait(300);
+  assert.equal(await bubble.count(), 0, 'nothing on /spa');
+  // The page's router moves on: its call works as before.
+  assert.equal(await nav('pushState', '/spa/pricing'), undefined);
+  assert.equal(await page.evaluate(() => location.pathname + JSON.stringify(history.state)), '/spa/pricing{"from":"the page"}');
+  await bubble.filter({ hasText: 'Questions about pricing?' }).waitFor();
+  await nav('replaceState', '/spa/plans/pro');
+  await bubble.filter({ hasText: 'Comparing plans?' }).waitFor();
+  // Leaving before its delay is over: not shown on a page it is not for.
+  await nav('pushState', '/spa/slow');
+  await wait(300);
+  await nav('pushState', '/spa/elsewhere');
+  await wait(1800);
+  assert.equal(await bubble.filter({ hasText: 'Still reading?' }).count(), 0);
+  // Back and forward are heard too.
+  await page.goBack();
+  assert.equal(await page.evaluate(() => location.pathname), '/spa/slow');
+  await bubble.filter({ hasText: 'Still reading?' }).waitFor();
+
+  assert.ok(await page.evaluate(() => Object.hasOwn(history, 'pushState') && Object.hasOwn(history, 'replaceState')), 'wrapped while rules wait');
+  await page.evaluate(() => window.linktor('destroy'));
+  assert.ok(
+    await page.evaluate(() => !Object.hasOwn(history, 'pushState') && !Object.hasOwn(history, 'replaceState') && history.pushState === History.prototype.pushState),
+    "destroy gives the page back the browser's own functions",
+  );
+  await nav('pushState', '/spa/after');
+  assert.equal(await page.evaluate(() => location.pathname), '/spa/after');
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // A router that wraps pushState after the widget keeps working after destroy: its wrapper is
+  // left in place and ours inside it does nothing any more.
+  const routed = await chat('/spa2', online(", proactiveMessages: [{ trigger: 'pageview', page: '/spa2/x', message: 'X!' }]"));
+  const calls = await routed.page.evaluate(async () => {
+    const calls = [];
+    const inner = history.pushState;
+    history.pushState = function (...a) {
+      calls.push(a[2]);
+      return inner.apply(this, a);
+    };
+    history.pushState(null, '', '/spa2/x');
+    return calls;
+  });
+  assert.deepEqual(calls, ['/spa2/x']);
+  await routed.page.locator('.linktor-proactive', { hasText: 'X!' }).waitFor();
+  const after = await routed.page.evaluate(() => {
+    window.linktor('destroy');
+    history.pushState(null, '', '/spa2/y');
+    return [location.pathname, Object.hasOwn(history, 'replaceState')];
+  });
+  assert.deepEqual(after, ['/spa2/y', false]);
+  assert.deepEqual(routed.errors, []);
+  await routed.context.close();
+});
+
 test('uploads: picker, drag and drop, paste, checks before upload, progress, the server refusal', async () => {
   const { page, errors, context } = await chat('/uploads', online(`, fileUpload: { enabled: true, maxSize: 3 * 1024 * 1024, allowedTypes: ['image/*', 'application/pdf', '.exe'], multiple: true }`));
   await openChat(page);
@@ -166,6 +230,16 @@ test('emoji picker and the sound of a new message while the chat is closed', asy
   await page.keyboard.press('Escape');
   assert.equal(await page.locator('.linktor-emoji').count(), 0);
   assert.ok(await panel(page).isVisible(), 'Escape closed the picker only');
+  // A quick keyboard user: Escape the moment the picker shows, before anything else ran.
+  await page.evaluate(async () => {
+    const b = document.querySelector('.linktor-composer [aria-expanded]');
+    b.focus();
+    b.click();
+    await new Promise((r) => setTimeout(r, 0));
+    document.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }));
+  });
+  await page.locator('.linktor-emoji').waitFor({ state: 'detached' });
+  assert.ok(await panel(page).isVisible(), 'a quick Escape closed the picker only');
 
   await page.locator('.linktor-close').click();
   await w.server.agentSend(visitorId, { type: 'text', text: 'ding' });
@@ -275,6 +349,27 @@ test('privacy: nothing stored before consent; anonymizeIP and dataRetention reac
   assert.equal(await page.evaluate(() => document.cookie), '');
   await page.getByRole('button', { name: 'Accept' }).click();
   assert.ok((await stored()).includes(`linktor:${w.server.channel.id}:session`));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('privacy: an onlyOnce message shown before consent is remembered once the visitor consents', async () => {
+  const init = online(", privacy: { cookieConsent: true }, proactiveMessages: [{ trigger: 'time', delay: 200, message: 'Only once, please', onlyOnce: true }]");
+  const { page, errors, context } = await chat('/consent-once', init);
+  const bubble = page.locator('.linktor-proactive', { hasText: 'Only once, please' });
+  await bubble.waitFor();
+  const stored = () => page.evaluate(() => Object.fromEntries([...Object.entries(localStorage), ...Object.entries(sessionStorage)].filter(([k]) => k.startsWith('linktor:'))));
+  assert.deepEqual(await stored(), {}, 'nothing stored before consent');
+  await page.reload();
+  await page.locator('.linktor-proactive', { hasText: 'Only once, please' }).waitFor();
+  // Opening from the bubble; the visitor consents.
+  await page.locator('.linktor-proactive-text').click();
+  await page.getByRole('button', { name: 'Accept' }).click();
+  assert.deepEqual(JSON.parse((await stored())[`linktor:${w.server.channel.id}:proactive`]), ['time:Only once, please']);
+  await page.reload();
+  await launcher(page).waitFor();
+  await wait(1000);
+  assert.equal(await bubble.count(), 0, 'not again after consent');
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -36,6 +36,68 @@ test('phone: the panel fills the screen, the page does not scroll behind it, the
   await context.close();
 });
 
+test("phone: the panel is modal — Tab stays inside, Escape closes and focus goes back to the launcher; the page's own overflow comes back exactly", async () => {
+  // The page's own overflow: inline on <html> (one longhand) and <body> (!important), and a
+  // stylesheet !important rule the widget must win against while the panel is open.
+  const own = `<script>document.documentElement.style.overflowY = 'scroll'; document.body.style.setProperty('overflow', 'auto', 'important');</script>`;
+  const body = `<main><h1>Shop</h1><a href="#a">first link</a><div style="height:3000px">long page</div><a href="#b">last link</a></main>${own}`;
+  const url = w.host.page('/phone-keys', snippetPage(w.server.origin, init(), { head: '<style>html { overflow: auto !important }</style>', body }));
+  const { page, errors, context } = await open(w.browser, url, { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
+  await launcher(page).waitFor();
+  const styles = () => page.evaluate(() => [document.documentElement.getAttribute('style'), document.body.getAttribute('style')]);
+  const before = await styles();
+  assert.deepEqual(before, ['overflow-y: scroll;', 'overflow: auto !important;']);
+  await page.evaluate(() => window.scrollTo(0, 200));
+
+  // A keyboard (a phone's, or a tablet's case): the launcher, Enter.
+  await launcher(page).focus();
+  await page.keyboard.press('Enter');
+  await panel(page).waitFor({ state: 'visible' });
+  assert.equal(await panel(page).getAttribute('aria-modal'), 'true');
+  await until(() => page.evaluate(() => document.activeElement?.classList.contains('linktor-input')), 5000, 'focus in the text box');
+  const inPanel = () => page.evaluate(() => !!document.activeElement?.closest('.linktor-panel'));
+  const stops = await page.evaluate(() => [...document.querySelectorAll('.linktor-panel button, .linktor-panel textarea, .linktor-panel [tabindex="0"]')].filter((e) => e.getClientRects().length).length);
+  assert.ok(stops >= 4);
+  const seen = new Set();
+  for (let i = 0; i < stops + 3; i++) {
+    await page.keyboard.press('Tab');
+    assert.ok(await inPanel(), `Tab ${i + 1} stays in the panel`);
+    seen.add(await page.evaluate(() => document.activeElement.getAttribute('aria-label') || document.activeElement.className));
+  }
+  assert.ok(seen.size >= stops, 'and goes round every control');
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
+  for (let i = 0; i < stops + 3; i++) {
+    await page.keyboard.press('Shift+Tab');
+    assert.ok(await inPanel(), `Shift+Tab ${i + 1} stays in the panel`);
+  }
+  // The page does not scroll behind the panel, whatever its own CSS says.
+  assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).overflowY), 'hidden');
+  await page.mouse.wheel(0, 800);
+  await wait(300);
+  assert.equal(await page.evaluate(() => window.scrollY), 200, 'the page stayed where it was');
+
+  // A script of the page moving focus out is overruled while the panel is open.
+  await page.evaluate(() => document.querySelector('main a').focus({ preventScroll: true }));
+  assert.ok(await inPanel(), 'focus brought back');
+
+  await page.keyboard.press('Escape');
+  await panel(page).waitFor({ state: 'hidden' });
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'linktor-launcher', 'focus back on the launcher');
+  assert.deepEqual(await styles(), before, "the page's own inline overflow, !important included");
+  assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).overflowY), 'auto');
+
+  // destroy while open puts it back too.
+  await page.keyboard.press('Enter');
+  await panel(page).waitFor({ state: 'visible' });
+  assert.notDeepEqual(await styles(), before);
+  await page.evaluate(() => window.linktor('destroy'));
+  assert.deepEqual(await styles(), before);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 const hostileCss = `<style>
   * { box-sizing: content-box; }
   html { font-size: 10px; }
@@ -157,6 +219,7 @@ test('keyboard and screen readers: focus in and back, Escape closes, live region
   await until(() => page.evaluate(() => document.activeElement?.classList.contains('linktor-input')), 5000, 'focus in the text box');
   assert.equal(await launcher(page).getAttribute('aria-expanded'), 'true');
   assert.equal(await panel(page).getAttribute('role'), 'dialog');
+  assert.equal(await panel(page).getAttribute('aria-modal'), null, 'beside the page on a desktop, not modal');
   assert.match(await panel(page).getAttribute('aria-label'), /^Chat with /);
   const { visitorId } = await session;
   await page.keyboard.type('typed with the keyboard');
@@ -175,6 +238,14 @@ test('keyboard and screen readers: focus in and back, Escape closes, live region
   await page.keyboard.press('Escape');
   await panel(page).waitFor({ state: 'hidden' });
   assert.equal(await page.evaluate(() => document.activeElement?.className), 'linktor-launcher', 'focus back on the launcher');
+  // Beside the page, Tab leaves the panel for the launcher; Escape there closes the chat too.
+  await page.keyboard.press('Enter');
+  await panel(page).waitFor({ state: 'visible' });
+  await until(() => page.evaluate(() => document.activeElement?.classList.contains('linktor-input')), 5000, 'focus in the text box');
+  for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement?.classList.contains('linktor-launcher'))); i++) await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'linktor-launcher');
+  await page.keyboard.press('Escape');
+  await panel(page).waitFor({ state: 'hidden' });
   assert.deepEqual(errors, []);
   await context.close();
 });

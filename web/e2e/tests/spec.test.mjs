@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { input, launcher, nextSession, open, openChat, panel, say, sentFrames } from '../lib/browser.mjs';
+import { input, launcher, nextSession, open, openChat, panel, say, sentFrames, until } from '../lib/browser.mjs';
 import { loader, pageHtml, snippetPage } from '../lib/host.mjs';
 import { wait, world } from '../lib/setup.mjs';
 
@@ -258,6 +258,14 @@ test('custom launcher: showLauncher false and the page toggles the chat', async 
   await panel(page).waitFor({ state: 'visible' });
   await page.click('#my-chat-button');
   await panel(page).waitFor({ state: 'hidden' });
+  // From the keyboard: focus goes into the panel and, on Escape, back to the page's own button.
+  await page.focus('#my-chat-button');
+  await page.keyboard.press('Enter');
+  await panel(page).waitFor({ state: 'visible' });
+  await until(() => page.evaluate(() => !!document.activeElement?.closest('.linktor-panel')), 5000, 'focus in the panel');
+  await page.keyboard.press('Escape');
+  await panel(page).waitFor({ state: 'hidden' });
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'my-chat-button');
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -72,6 +72,15 @@ test('text on the primary colour meets AA whatever the colour', () => {
   const ink = (s: string) => parseHex(s)!;
   assert.equal(onColor(ink('#0066FF')), '#fff');
   assert.equal(onColor(ink('#FFEB3B')), '#000');
+  // The luminance threshold is the contrast rule: white exactly when it reaches 4.5:1.
+  for (let r = 0; r < 256; r += 5) {
+    for (let g = 0; g < 256; g += 5) {
+      for (let b = 0; b < 256; b += 5) {
+        const c: [number, number, number] = [r, g, b];
+        assert.equal(onColor(c), contrast(c, [255, 255, 255]) >= 4.5 ? '#fff' : '#000', `on ${c}`);
+      }
+    }
+  }
   for (let r = 0; r < 256; r += 51) {
     for (let g = 0; g < 256; g += 51) {
       for (let b = 0; b < 256; b += 51) {

@@ -55,6 +55,8 @@ const report = (m: string) => console.error('[Linktor] ' + m);
   let unread: number;
   let user: UserInfo | undefined;
   let proactive: string[];
+  /** The onlyOnce rules already shown; stored in the browser once storage is allowed. */
+  let seen: Set<string>;
   let bubble: HTMLElement | null;
   let panel: Promise<PanelApi> | null;
   let mounted: PanelApi | null;
@@ -141,7 +143,6 @@ const report = (m: string) => console.error('[Linktor] ' + m);
     b.onpointerenter = b.onfocus = () => void loadPanel();
     refreshLauncher();
 
-    let seen: Set<string>;
     try {
       seen = new Set(JSON.parse(storage.get('proactive') || '[]'));
     } catch {
@@ -167,8 +168,8 @@ const report = (m: string) => console.error('[Linktor] ' + m);
   }
 
   function refreshLauncher() {
-    const t = strings;
-    launcher.update({ open: isOpen, unread, label: isOpen ? t.closeChat : unread ? `${t.openChat}, ${t.unreadMessages.replace('{n}', String(unread))}` : t.openChat });
+    // Open, or with unread messages, means the panel is there: it has the words for it.
+    launcher.update({ open: isOpen, unread, label: mounted?.launcherLabel(isOpen, unread) ?? strings.openChat });
   }
 
   function later(f: () => void, ms: number) {
@@ -207,6 +208,7 @@ const report = (m: string) => console.error('[Linktor] ' + m);
         apiBase,
         user: () => ({ user, userHash: options.userHash }),
         proactive,
+        seen,
         isOpen: () => isOpen,
         requestClose: () => push('close'),
         setUnread(n) {
@@ -241,18 +243,17 @@ const report = (m: string) => console.error('[Linktor] ' + m);
     if (isOpen === open) return;
     if (open) {
       const my = live;
-      const p = await loadPanel();
+      await loadPanel();
       if (my !== live) return;
       bubble?.remove();
       bubble = null;
-      isOpen = true;
-      p.setOpen(true);
-    } else {
-      isOpen = false;
-      mounted?.setOpen(false);
     }
+    isOpen = open;
+    // Before the panel moves focus: on a phone the launcher is hidden while the panel is open,
+    // and focus can only go back to it once it shows again.
     root.classList.toggle('linktor-is-open', open);
     refreshLauncher();
+    mounted!.setOpen(open);
     call(open ? options.onOpen : options.onClose);
   }
 
@@ -264,11 +265,9 @@ const report = (m: string) => console.error('[Linktor] ' + m);
         return setOpen(name === 'open');
       case 'toggle':
         return setOpen(!isOpen);
-      case 'sendMessage': {
-        const text = arg?.text ?? arg;
-        if (typeof text === 'string' && text.trim()) return (await loadPanel()).sendMessage(text);
-        return report('sendMessage: expected { text: "…" }');
-      }
+      case 'sendMessage':
+        // Checked by the panel, which sending needs anyway.
+        return (await loadPanel()).sendMessage(arg);
       case 'updateUser':
         if (!isObj(arg)) return report('updateUser: expected { id, name, email, metadata }');
         user = { ...user, ...arg, metadata: { ...user?.metadata, ...arg.metadata } };

@@ -1,4 +1,5 @@
-// The loader's CSS: the root's defensive reset and the launcher and proactive bubble.
+// The loader's CSS: the root's defensive reset and the launcher and proactive bubble. What
+// shows only once the panel is there (the unread badge, the open state) is in panel/styles.ts.
 // Every selector has the specificity of one class and the <style> goes first in <head>, so
 // the spec's "Custom CSS" (`.linktor-launcher {…}`) written by the site wins, while element
 // rules of a hostile page (`button { all: unset }`, `* { box-sizing: content-box }`) lose.
@@ -16,7 +17,6 @@ export const loaderCss = (zIndex: number) => `
 .linktor-launcher:hover{background:var(--linktor-primary-dark)}
 .linktor-launcher svg{width:28px;height:28px}
 .linktor-launcher img{width:100%;height:100%;border-radius:50%;object-fit:cover}
-.linktor-unread{position:absolute;top:-4px;right:-4px;min-width:22px;padding:0 6px;border-radius:11px;background:#c8102e;color:#fff;font-size:12px;font-weight:700;line-height:22px}
 .linktor-proactive{display:flex;align-items:flex-start;max-width:280px;padding:12px 6px 12px 16px;border-radius:var(--linktor-border-radius);background:var(--linktor-background);box-shadow:0 4px 12px rgba(0,0,0,.15);animation:linktor-in .2s}
 .linktor-proactive button{padding:0;border:0;background:none;font:inherit;color:inherit;cursor:pointer;text-align:start;white-space:pre-wrap}
 .linktor-proactive-close{flex:none;padding:6px!important;margin-top:-6px}

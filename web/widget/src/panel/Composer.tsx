@@ -2,7 +2,7 @@
 // files are uploaded), the emoji picker, the file picker and the send button. Typing is
 // reported to the chat, which throttles what goes to the server.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Chat } from './chat';
 import { Icon, ICONS } from './Icon';
 
@@ -50,6 +50,14 @@ export function Composer({ chat, panelId }: { chat: Chat; panelId: string }) {
   return (
     <form
       class="linktor-composer"
+      onKeyDown={(e) => {
+        // Escape closes the picker first, wherever focus is in the composer: also when it is
+        // pressed before the picker has taken focus (it would otherwise close the whole chat).
+        if (picker && e.key === 'Escape') {
+          e.stopPropagation();
+          closePicker();
+        }
+      }}
       onSubmit={(e) => {
         e.preventDefault();
         send();
@@ -122,18 +130,18 @@ export function Composer({ chat, panelId }: { chat: Chat; panelId: string }) {
             setPicker(false);
             insert(emoji);
           }}
-          onClose={closePicker}
         />
       )}
     </form>
   );
 }
 
-/** A grid of emoji buttons: arrow keys move, Enter picks, Escape closes. */
-function EmojiPicker({ id, label, onPick, onClose }: { id: string; label: string; onPick: (e: string) => void; onClose: () => void }) {
+/** A grid of emoji buttons: arrow keys move, Enter picks (Escape, handled by the composer, closes). */
+function EmojiPicker({ id, label, onPick }: { id: string; label: string; onPick: (e: string) => void }) {
   const cols = 8;
   const grid = useRef<HTMLDivElement>(null);
-  useEffect(() => (grid.current?.firstElementChild as HTMLElement | null)?.focus(), []);
+  // Before the browser paints: a key pressed right after opening already lands in the grid.
+  useLayoutEffect(() => (grid.current?.firstElementChild as HTMLElement | null)?.focus(), []);
   return (
     <div
       id={id}
@@ -145,10 +153,7 @@ function EmojiPicker({ id, label, onPick, onClose }: { id: string; label: string
         const buttons = Array.from((e.currentTarget as HTMLElement).querySelectorAll('button'));
         const i = buttons.indexOf(document.activeElement as HTMLButtonElement);
         const move = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: cols, ArrowUp: -cols }[e.key];
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          onClose();
-        } else if (move && i >= 0) {
+        if (move && i >= 0) {
           e.preventDefault();
           const rtl = getComputedStyle(e.currentTarget as HTMLElement).direction === 'rtl' && Math.abs(move) === 1;
           buttons[Math.max(0, Math.min(buttons.length - 1, i + (rtl ? -move : move)))].focus();

@@ -1,7 +1,9 @@
 // The chat panel: header, consent question, connection banner, the conversation, and at the
 // bottom whichever applies: the offline form (no agent and offline mode on), the pre-chat
 // form (before the first message), or the composer. Also the drop zone for files and the
-// full-size image viewer. Escape closes the viewer, the emoji picker, then the panel.
+// full-size image viewer. Escape closes the viewer, the emoji picker, then the panel. On a
+// phone the panel covers the page, so it is a modal dialog: Tab cycles inside it (as it does
+// inside the image viewer everywhere).
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { format, isRtl } from '../shared/language';
@@ -9,8 +11,10 @@ import type { Chat, ChatState } from './chat';
 import { Composer } from './Composer';
 import { FieldsForm } from './FieldsForm';
 import { Icon, ICONS } from './Icon';
+import { keepTabIn } from './focus';
 import { safeHref as safeUrl } from './linkify';
 import { MessageList } from './MessageList';
+import { useNarrow } from './mobile';
 
 export function useChat(chat: Chat): ChatState {
   const [, tick] = useState(0);
@@ -26,7 +30,9 @@ export function Panel({ chat, id }: { chat: Chat; id: string }) {
   const [viewing, setViewing] = useState<{ url: string; alt: string } | null>(null);
   const [dragging, setDragging] = useState(false);
   const panel = useRef<HTMLDivElement>(null);
+  const viewer = useRef<HTMLDivElement>(null);
   const viewerClose = useRef<HTMLButtonElement>(null);
+  const modal = useNarrow();
   const imageOpener = useRef<HTMLElement | null>(null);
 
   const welcome = st.welcomeMessage || t.welcomeMessage;
@@ -66,12 +72,16 @@ export function Panel({ chat, id }: { chat: Chat; id: string }) {
       id={id}
       class="linktor-panel"
       role="dialog"
+      aria-modal={modal ? 'true' : undefined}
       aria-label={format(t.chatWith, { name })}
       dir={isRtl(st.language) ? 'rtl' : 'ltr'}
       tabIndex={-1}
       hidden={!s.open}
       onKeyDown={(e) => {
+        const box = viewing ? viewer.current : modal ? panel.current : null;
+        if (e.key === 'Tab' && box) keepTabIn(e, box);
         if (e.key !== 'Escape') return;
+        e.stopPropagation(); // handled: the widget's own Escape (index.tsx) is for outside the panel
         if (viewing) closeViewer();
         else host.requestClose();
       }}
@@ -134,7 +144,7 @@ export function Panel({ chat, id }: { chat: Chat; id: string }) {
       {bottom}
       {dragging && <div class="linktor-drop">{t.dropFiles}</div>}
       {viewing && (
-        <div class="linktor-viewer" role="dialog" aria-label={viewing.alt || t.openImage}>
+        <div ref={viewer} class="linktor-viewer" role="dialog" aria-label={viewing.alt || t.openImage}>
           <img src={viewing.url} alt={viewing.alt} />
           <button type="button" ref={viewerClose} class="linktor-icon-button" aria-label={t.closeImage} onClick={closeViewer}>
             <Icon d={ICONS.close} />

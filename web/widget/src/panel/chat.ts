@@ -410,7 +410,12 @@ export class Chat {
   }
 
   answerConsent(yes: boolean) {
-    if (yes) this.host.storage.grantConsent();
+    if (yes) {
+      const { storage, seen } = this.host;
+      storage.grantConsent();
+      // The loader could only keep these in memory until now (it writes later ones itself).
+      if (seen.size) storage.set('proactive', JSON.stringify([...seen]));
+    }
     this.set({ askConsent: false });
   }
 

@@ -5,7 +5,7 @@
 import { render } from 'preact';
 import type { PanelApi, PanelContext, PanelHost, PanelModule } from '../shared/host';
 import { PANEL_EVENT } from '../shared/host';
-import { stringsFor } from '../shared/language';
+import { format, stringsFor } from '../shared/language';
 import { launcherStrings } from '../shared/launcherStrings';
 import { checkUser, validateDetails } from '../shared/options';
 import { resolveSettings } from '../shared/settings';
@@ -100,21 +100,43 @@ async function mount(loaderHost: PanelHost): Promise<PanelApi> {
     unfit?.();
   });
 
+  // Escape on the launcher or the proactive bubble closes the chat too (inside the panel,
+  // Panel.tsx closes the image viewer first).
+  on(host.root, 'keydown', (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && chat.state.open) host.requestClose();
+  });
+  // A phone's full-screen panel is modal: focus that lands outside it (a script of the page,
+  // a screen reader) is brought back.
+  on(document, 'focusin', (e: FocusEvent) => {
+    if (chat.state.open && narrow.matches && !slot.contains(e.target as Node)) slot.querySelector<HTMLElement>('.linktor-panel')?.focus();
+  });
+
+  /** Where focus was when the chat opened: it goes back there on close when there is no launcher (a custom one). */
+  let opener: HTMLElement | null = null;
   return {
     setOpen(open) {
-      if (open) fitContrast();
-      const hadFocus = slot.contains(document.activeElement);
+      const had = document.activeElement as HTMLElement | null;
+      const hadFocus = slot.contains(had);
+      if (open) {
+        fitContrast();
+        if (!hadFocus) opener = had;
+      }
       chat.setOpen(open);
       fitPhone();
-      if (!open && hadFocus) host.launcher()?.focus();
+      if (!open && hadFocus) (host.launcher() ?? opener)?.focus();
     },
-    sendMessage: (text) => chat.sendText(text),
+    sendMessage(arg) {
+      const text = (arg as { text?: unknown } | null)?.text ?? arg;
+      if (typeof text === 'string' && text.trim()) chat.sendText(text);
+      else host.report('sendMessage: expected { text: "…" }');
+    },
     updateUser(user) {
       const checked = { ...user };
       checkUser(checked, host.report);
       chat.updateUser(checked);
     },
     showProactive: (text) => chat.showProactive(text),
+    launcherLabel: (open, unread) => (open ? t.closeChat : unread ? `${t.openChat}, ${format(t.unreadMessages, { n: unread })}` : t.openChat),
     reset() {
       storage.remove('session');
       clearStorage(settings.channelId);

@@ -6,6 +6,7 @@
 
 export const panelCss = `
 .linktor-slot{display:contents}
+.linktor-unread{position:absolute;top:-4px;right:-4px;min-width:22px;padding:0 6px;border-radius:11px;background:#c8102e;color:#fff;font-size:12px;font-weight:700;line-height:22px}
 .linktor-widget :where(button,input,textarea){font:inherit;color:inherit}
 .linktor-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .linktor-panel{position:relative;display:flex;flex-direction:column;width:370px;height:560px;max-width:calc(100vw - 40px);max-height:calc(100vh - 110px);overflow:hidden;border-radius:var(--linktor-border-radius);background:var(--linktor-background);color:var(--linktor-text);box-shadow:0 12px 48px rgba(0,0,0,.22);text-align:start;animation:linktor-in .2s ease-out}

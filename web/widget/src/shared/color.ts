@@ -36,8 +36,12 @@ export function contrast(a: Rgb, b: Rgb): number {
 export const darken = (c: Rgb, t: number) => c.map((x) => Math.round(x * (1 - t))) as Rgb;
 const WHITE: Rgb = [255, 255, 255];
 
-/** The text colour on `p`: white when it reaches AA on it, else black (which then always does: at worst 4.58:1). */
-export const onColor = (p: Rgb) => (contrast(p, WHITE) >= 4.5 ? '#fff' : '#000');
+/**
+ * The text colour on `p`: white when it reaches AA on it, else black (which then reads at
+ * 4.66:1 or more). White's contrast is (1 + 0.05) / (L + 0.05): written out here, it keeps
+ * `contrast` out of the loader.
+ */
+export const onColor = (p: Rgb) => ((luminance(p) + 0.05) * 4.5 <= 1.05 ? '#fff' : '#000');
 
 /** `p` darkened until it reads as text on a white background. */
 export function asText(p: Rgb): string {

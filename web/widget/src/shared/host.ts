@@ -21,6 +21,11 @@ export interface PanelHost {
   user(): { user?: UserInfo; userHash?: string };
   /** The proactive messages shown on this page so far, to show in the conversation. */
   proactive: string[];
+  /**
+   * The `onlyOnce` proactive rules shown so far (see shared/triggers.ts). Before consent the
+   * loader keeps them in memory only; the panel stores them when the visitor consents.
+   */
+  seen: ReadonlySet<string>;
   isOpen(): boolean;
   /** The panel asks to close (Escape, close button): the loader closes and calls onClose. */
   requestClose(): void;
@@ -38,9 +43,12 @@ export interface PanelContext extends PanelHost {
 
 export interface PanelApi {
   setOpen(open: boolean): void;
-  sendMessage(text: string): void;
+  /** `linktor('sendMessage', …)`'s argument, unchecked: `{ text }` (or the text itself). */
+  sendMessage(arg: unknown): void;
   updateUser(user: UserInfo): void;
   showProactive(text: string): void;
+  /** The launcher's accessible name: "Close chat", or "Open chat, 2 unread messages". */
+  launcherLabel(open: boolean, unread: number): string;
   reset(): void;
   destroy(): void;
 }

@@ -1,12 +1,13 @@
-// The few strings the loader needs before the chat panel exists (launcher and proactive
-// bubble); the panel's strings live in panel/strings.ts so they cost nothing until it opens.
+// The only strings the loader needs before the chat panel exists: the launcher's name and the
+// proactive bubble's close button. Everything shown once the panel is loaded (its "Close chat"
+// and unread count included) lives in src/i18n/, so it costs nothing until then.
 
 import type { Table } from './language';
 
 export const launcherStrings: Table = {
-  en: { openChat: 'Open chat', closeChat: 'Close chat', unreadMessages: '{n} unread messages', dismiss: 'Dismiss' },
-  es: { openChat: 'Abrir chat', closeChat: 'Cerrar chat', unreadMessages: '{n} mensajes sin leer', dismiss: 'Descartar' },
-  pt: { openChat: 'Abrir chat', closeChat: 'Fechar chat', unreadMessages: '{n} mensagens não lidas', dismiss: 'Dispensar' },
-  fr: { openChat: 'Ouvrir le chat', closeChat: 'Fermer le chat', unreadMessages: '{n} messages non lus', dismiss: 'Ignorer' },
-  de: { openChat: 'Chat öffnen', closeChat: 'Chat schließen', unreadMessages: '{n} ungelesene Nachrichten', dismiss: 'Schließen' },
+  en: { openChat: 'Open chat', dismiss: 'Dismiss' },
+  es: { openChat: 'Abrir chat', dismiss: 'Descartar' },
+  pt: { openChat: 'Abrir chat', dismiss: 'Dispensar' },
+  fr: { openChat: 'Ouvrir le chat', dismiss: 'Ignorer' },
+  de: { openChat: 'Chat öffnen', dismiss: 'Schließen' },
 };

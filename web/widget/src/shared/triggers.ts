@@ -1,12 +1,17 @@
 // Proactive message triggers of the spec: `time`, `pageview` (with `page`), `scroll` (with
 // `percentage`) and `exit_intent`, each followed by its `delay`. A rule fires at most once per
 // page load; with `onlyOnce` it never fires again in this browser (the `seen` set is stored).
+// A pageview counts while the visitor is on `page`: single-page sites move between pages with
+// history.pushState/replaceState (wrapped while rules wait for it) or back/forward (popstate),
+// and leaving the page before `delay` is over cancels the message.
 
 import type { ProactiveRule } from './options';
 
+type Listeners = Pick<Window, 'addEventListener' | 'removeEventListener'>;
+
 export interface TriggerEnv {
-  win: Pick<Window, 'addEventListener' | 'removeEventListener' | 'scrollY' | 'innerHeight'> & { location: { pathname: string } };
-  doc: { documentElement: { scrollHeight: number }; addEventListener: Document['addEventListener']; removeEventListener: Document['removeEventListener'] };
+  win: Listeners & Pick<Window, 'scrollY' | 'innerHeight'> & { location: { pathname: string }; history: object };
+  doc: Listeners & { documentElement: { scrollHeight: number } };
   setTimeout: (f: () => void, ms: number) => any;
   clearTimeout: (t: any) => void;
 }
@@ -26,32 +31,61 @@ export function pageMatches(page: string, pathname: string): boolean {
   return trim(page) === trim(pathname);
 }
 
-/** How far down the page the visitor has scrolled, 0–100; null when the page cannot scroll. */
-export function scrolledPercent(scrollY: number, viewport: number, height: number): number | null {
-  const max = height - viewport;
-  return max > 0 ? Math.min(100, (scrollY / max) * 100) : null;
+/** Whether the visitor has scrolled `percentage` % of what the page can scroll (never on a page that cannot scroll). */
+export const scrolledPast = (percentage: number, scrollY: number, viewport: number, height: number) => height > viewport && (scrollY / (height - viewport)) * 100 >= percentage;
+
+/**
+ * Calls `f` after every change of the URL without a page load: `history.pushState` and
+ * `replaceState` (each replaced by a wrapper that runs the page's own function first and
+ * returns what it returns) and back/forward (`popstate`). The returned function puts the
+ * page's functions back; when a script has wrapped ours since, ours stays under theirs, inert.
+ */
+export function watchNavigation(win: TriggerEnv['win'], f: () => void): () => void {
+  const h = win.history as Record<string, any>;
+  let on = 1;
+  const heard = () => on && f();
+  const undo = ['pushState', 'replaceState'].map((k) => {
+    const page = h[k];
+    const own = h.hasOwnProperty(k);
+    const ours = function (this: unknown) {
+      const r = page.apply(this, arguments);
+      heard();
+      return r;
+    };
+    h[k] = ours;
+    return () => h[k] === ours && (own ? (h[k] = page) : delete h[k]);
+  });
+  win.addEventListener('popstate', heard);
+  return () => {
+    on = 0;
+    undo.forEach((u) => u());
+    win.removeEventListener('popstate', heard);
+  };
 }
 
 /** Starts watching; returns the function that stops every listener and timer. */
 export function watchTriggers(rules: ProactiveRule[], env: TriggerEnv, seen: SeenRules, show: (rule: ProactiveRule) => void): () => void {
   const timers = new Set<any>();
   const stops: (() => void)[] = [];
+  const pages: (() => void)[] = [];
   // Called unbound: window.setTimeout throws "Illegal invocation" when called on another object.
   const { setTimeout: later, clearTimeout: cancel } = env;
-  const fire = (r: ProactiveRule) => {
-    const key = ruleKey(r);
-    if (r.onlyOnce && seen.has(key)) return;
+  /** Shows `r` after its delay (then calls `shown`); returns the timer. */
+  const fire = (r: ProactiveRule, shown?: () => void) => {
     const t = later(() => {
       timers.delete(t);
+      const key = ruleKey(r);
       if (r.onlyOnce) {
         if (seen.has(key)) return; // another rule with the same text fired meanwhile
         seen.add(key);
       }
+      shown?.();
       show(r);
     }, r.delay ?? 0);
     timers.add(t);
+    return t;
   };
-  const listen = (target: TriggerEnv['win'] | TriggerEnv['doc'], type: string, f: (e: any) => boolean, r: ProactiveRule) => {
+  const listen = (target: Listeners, type: string, f: (e: any) => boolean, r: ProactiveRule) => {
     const handler = (e: Event) => {
       if (f(e)) {
         target.removeEventListener(type, handler);
@@ -66,11 +100,20 @@ export function watchTriggers(rules: ProactiveRule[], env: TriggerEnv, seen: See
     if (r.onlyOnce && seen.has(ruleKey(r))) continue;
     if (r.trigger === 'time') fire(r);
     else if (r.trigger === 'pageview') {
-      if (pageMatches(r.page ?? '', env.win.location.pathname)) fire(r);
-      // Single-page sites change the path without a load; back/forward is what we can hear.
-      else listen(env.win, 'popstate', () => pageMatches(r.page ?? '', env.win.location.pathname), r);
+      let t: any;
+      let done = 0;
+      const check = () => {
+        if (done) return;
+        if (!pageMatches(r.page!, env.win.location.pathname)) {
+          cancel(t);
+          timers.delete(t);
+          t = 0;
+        } else t ||= fire(r, () => (done = 1));
+      };
+      pages.push(check);
+      check();
     } else if (r.trigger === 'scroll') {
-      const reached = () => (scrolledPercent(env.win.scrollY, env.win.innerHeight, env.doc.documentElement.scrollHeight) ?? -1) >= (r.percentage ?? 0);
+      const reached = () => scrolledPast(r.percentage!, env.win.scrollY, env.win.innerHeight, env.doc.documentElement.scrollHeight);
       if (reached()) fire(r);
       else listen(env.win, 'scroll', reached, r);
     } else if (r.trigger === 'exit_intent') {
@@ -78,6 +121,7 @@ export function watchTriggers(rules: ProactiveRule[], env: TriggerEnv, seen: See
       listen(env.doc, 'mouseout', (e: MouseEvent) => !e.relatedTarget && e.clientY <= 0, r);
     }
   }
+  if (pages.length) stops.push(watchNavigation(env.win, () => pages.forEach((c) => c())));
   return () => {
     timers.forEach((t) => cancel(t));
     timers.clear();

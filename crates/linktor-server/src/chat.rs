@@ -27,6 +27,16 @@ pub struct VisitorCtx {
     pub visitor: VisitorId,
 }
 
+/// What a visitor's socket keeps between messages: its visitor record (kept
+/// current by the socket's own `user.update`) and its conversation (kept
+/// current by `Conversation` events on the bus). A resolved or missing
+/// conversation is always re-read.
+#[derive(Clone, Debug, Default)]
+pub struct VisitorCache {
+    pub visitor: Option<VisitorRecord>,
+    pub conversation: Option<Conversation>,
+}
+
 fn webhook_visitor(v: &VisitorRecord) -> WebhookVisitor {
     let mut metadata: BTreeMap<String, serde_json::Value> = v
         .visitor
@@ -116,9 +126,29 @@ impl AppState {
         reply_to: Option<MessageId>,
         extra_events: Vec<WebhookEvent>,
     ) -> ApiResult<Message> {
+        self.visitor_message_cached(ctx, &mut VisitorCache::default(), client_id, content, reply_to, extra_events).await
+    }
+
+    /// `visitor_message` for a socket that keeps its visitor and conversation
+    /// in `cache` between messages, instead of reading them for each one.
+    pub async fn visitor_message_cached(
+        &self,
+        ctx: &VisitorCtx,
+        cache: &mut VisitorCache,
+        client_id: String,
+        content: Content,
+        reply_to: Option<MessageId>,
+        extra_events: Vec<WebhookEvent>,
+    ) -> ApiResult<Message> {
         content.validate()?;
-        let visitor = self.store.visitor(&ctx.account, &ctx.visitor).await?;
-        let conversation = self.ensure_conversation(&ctx.account, &visitor).await?;
+        let visitor = match &cache.visitor {
+            Some(v) => v.clone(),
+            None => cache.visitor.insert(self.store.visitor(&ctx.account, &ctx.visitor).await?).clone(),
+        };
+        let conversation = match cache.conversation.clone() {
+            Some(c) if c.status == ConversationStatus::Open => c,
+            _ => cache.conversation.insert(self.ensure_conversation(&ctx.account, &visitor).await?).clone(),
+        };
         let reopens = conversation.status == ConversationStatus::Resolved;
         let conversation_id = conversation.id.clone();
         let page = visitor.visitor.context.get("page").cloned();
@@ -151,6 +181,7 @@ impl AppState {
         let (message, created) = self.append(new, &ctx.account, &ctx.visitor, &ctx.channel).await?;
         if reopens && created {
             let conversation = self.store.conversation(&ctx.account, &conversation_id).await?;
+            cache.conversation = Some(conversation.clone());
             self.announce(&ctx.account, &ctx.visitor, BusEvent::Conversation { conversation }).await;
         }
         Ok(message)

@@ -120,6 +120,8 @@ struct VisitorSocket {
     socket: WebSocket,
     /// The visitor's conversation, once there is one.
     conversation: Option<ConversationId>,
+    /// Visitor and conversation records, so a message costs no reads.
+    cache: crate::chat::VisitorCache,
     /// Highest message seq sent on this socket; `None` until `resume`.
     sent_seq: Option<i64>,
     /// Highest business-message seq sent but not yet recorded as delivered.
@@ -149,6 +151,7 @@ impl VisitorSocket {
             ctx,
             socket,
             conversation: None,
+            cache: Default::default(),
             sent_seq: None,
             undelivered: None,
             flush_at: None,
@@ -298,7 +301,7 @@ impl VisitorSocket {
                 if let linktor_core::Content::File { file } = &content {
                     self.check_own_file(&file.url)?;
                 }
-                let message = st.visitor_message(&self.ctx, client_id.clone(), content, None, vec![]).await?;
+                let message = st.visitor_message_cached(&self.ctx, &mut self.cache, client_id.clone(), content, None, vec![]).await?;
                 self.conversation = Some(message.conversation_id.clone());
                 self.send(&ServerFrame::Ack { client_id, message: Some(message) }).await
             }
@@ -339,6 +342,7 @@ impl VisitorSocket {
                 st.store
                     .update_visitor(&self.ctx.account, &self.ctx.visitor, &visitor.visitor.user, &visitor.visitor.context, None)
                     .await?;
+                self.cache.visitor = Some(visitor);
                 Flow::Continue
             }
         })
@@ -376,6 +380,7 @@ impl VisitorSocket {
             }
             BusEvent::Read { seq, reader: Reader::Agent, .. } => self.send(&ServerFrame::Read { seq: *seq, reader: Reader::Agent }).await,
             BusEvent::Conversation { conversation } => {
+                self.cache.conversation = Some(conversation.clone());
                 if self.conversation.as_ref() != Some(&conversation.id) {
                     // Another conversation's seqs start again at 1.
                     self.sent_seq = self.sent_seq.map(|_| 0);

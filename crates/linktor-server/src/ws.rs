@@ -168,18 +168,21 @@ impl VisitorSocket {
         let close = loop {
             let flush_at = self.flush_at;
             let flow = tokio::select! {
+                // The handlers are boxed: their state (store and writer calls)
+                // then takes memory only while a frame is handled, not in
+                // every idle socket's task.
                 incoming = self.socket.recv() => match incoming {
-                    Some(Ok(msg)) => self.on_frame(msg).await,
+                    Some(Ok(msg)) => Box::pin(self.on_frame(msg)).await,
                     Some(Err(_)) => Flow::Close(None),
                     None => Flow::Close(None),
                 },
                 event = visitor_events.recv() => match event {
-                    Ok(e) => self.on_event(&e).await,
-                    Err(RecvError::Lagged(_)) => self.catch_up().await,
+                    Ok(e) => Box::pin(self.on_event(&e)).await,
+                    Err(RecvError::Lagged(_)) => Box::pin(self.catch_up()).await,
                     Err(RecvError::Closed) => Flow::Close(None),
                 },
                 event = channel_events.recv() => match event {
-                    Ok(e) => self.on_event(&e).await,
+                    Ok(e) => Box::pin(self.on_event(&e)).await,
                     Err(RecvError::Lagged(_)) => Flow::Continue,
                     Err(RecvError::Closed) => Flow::Close(None),
                 },
@@ -191,7 +194,7 @@ impl VisitorSocket {
                     }
                 }
                 _ = async { tokio::time::sleep_until(flush_at.unwrap_or_else(Instant::now)).await }, if flush_at.is_some() => {
-                    self.flush_delivered().await;
+                    Box::pin(self.flush_delivered()).await;
                     Flow::Continue
                 }
                 _ = shutdown.changed() => Flow::Close(Some(CloseFrame { code: 1001, reason: "server shutting down".into() })),

@@ -32,9 +32,14 @@ use crate::{
 /// Dashboard frames are small: typing, read, ping.
 const MAX_FRAME_BYTES: usize = 16 * 1024;
 
-/// Whether `Origin` is this server: its public URL, or the host the request was sent to.
+/// Whether the request comes from this server's own pages: `Origin` is its
+/// public URL or the host the request was sent to. Browsers leave `Origin`
+/// out of same-origin GETs; they then say `Sec-Fetch-Site: same-origin`, a
+/// header no page script can set.
 pub fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return false };
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return headers.get("sec-fetch-site").is_some_and(|v| v == "same-origin");
+    };
     if origin == public_url {
         return true;
     }
@@ -245,5 +250,10 @@ mod tests {
         h.insert(header::ORIGIN, "http://127.0.0.1:8080".parse().unwrap());
         h.insert(header::HOST, "127.0.0.1:8080".parse().unwrap());
         assert!(same_origin(&h, "https://chat.example.com"));
+        let mut h = HeaderMap::new();
+        h.insert("sec-fetch-site", "same-origin".parse().unwrap());
+        assert!(same_origin(&h, "https://chat.example.com"), "a same-origin GET carries no Origin");
+        h.insert("sec-fetch-site", "cross-site".parse().unwrap());
+        assert!(!same_origin(&h, "https://chat.example.com"));
     }
 }

@@ -49,13 +49,31 @@ pub async fn dashboard_index() -> Response {
     dashboard(Path(String::new())).await
 }
 
+/// The dashboard shows what visitors write: its pages run only our own
+/// scripts, talk only to this server, and cannot be framed by another site.
+/// Styles may be inline (the live preview is the real widget, which injects
+/// its stylesheet); images may come from any https URL, as in messages.
+const DASHBOARD_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; \
+    connect-src 'self'; media-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+fn dashboard_asset(path: &str, data: std::borrow::Cow<'static, [u8]>, cache: &'static str) -> Response {
+    let mut r = asset(path, data, cache);
+    let h = r.headers_mut();
+    h.insert("content-security-policy", HeaderValue::from_static(DASHBOARD_CSP));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    // Same-origin only: the dashboard's files are not for other sites.
+    h.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
+    h.remove(header::ACCESS_CONTROL_ALLOW_ORIGIN);
+    r
+}
+
 /// A file of the dashboard; unknown paths get its index (client-side routes).
 pub async fn dashboard(Path(path): Path<String>) -> Response {
     if let Some(f) = DashboardAssets::get(&path) {
-        return asset(&path, f.data, "public, max-age=300");
+        return dashboard_asset(&path, f.data, "public, max-age=300");
     }
     match DashboardAssets::get("index.html") {
-        Some(f) => asset("index.html", f.data, "no-cache"),
+        Some(f) => dashboard_asset("index.html", f.data, "no-cache"),
         None => (StatusCode::SERVICE_UNAVAILABLE, Html("<!doctype html><title>Linktor</title><p>The dashboard was not built into this binary: run <code>make build</code>.</p>")).into_response(),
     }
 }

@@ -23,6 +23,9 @@ export async function freePort() {
   });
 }
 
+/** Runs a `linktor` CLI command with a server's environment; its JSON output, parsed. */
+export const linktorCli = (env, ...args) => cli(env, ...args);
+
 function cli(env, ...args) {
   const r = spawnSync(BIN, args, { env: { ...process.env, ...env }, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`linktor ${args.join(' ')} failed (${r.status}): ${r.stderr}${r.stdout}`);

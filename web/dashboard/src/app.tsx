@@ -1,0 +1,25 @@
+// The signed-in dashboard's shared state: who is signed in, the account's agents and
+// channels (names for the inbox), and sign-out. Pages read it with useApp().
+
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { Agent, Channel } from './lib/types';
+
+export interface AppState {
+  me: Agent;
+  setMe: (a: Agent) => void;
+  isAdmin: boolean;
+  agents: Agent[];
+  reloadAgents: () => Promise<void>;
+  channels: Channel[];
+  reloadChannels: () => Promise<void>;
+  signOut: () => Promise<void>;
+}
+
+export const AppContext = createContext<AppState | null>(null);
+
+export function useApp(): AppState {
+  const s = useContext(AppContext);
+  if (!s) throw new Error('useApp outside the signed-in app');
+  return s;
+}

@@ -1,0 +1,2 @@
+// Files esbuild bundles that TypeScript does not read.
+declare module '*.css';

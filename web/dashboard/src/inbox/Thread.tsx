@@ -1,0 +1,288 @@
+// The open conversation: its header (visitor, channel, assignee, resolve/reopen), the
+// messages grouped by day with sender, time and the visitor's receipts of ours, the
+// visitor's typing indicator, and the composer. Live through the agent socket; marks the
+// visitor's messages read while the thread is on screen (POST …/read).
+
+import { Fragment } from 'preact';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useApp } from '../app';
+import { clientId, errorText, get, post } from '../lib/api';
+import { groupByDay, timeOf } from '../lib/dates';
+import { socket } from '../lib/realtime';
+import { Link } from '../lib/router';
+import { applyReceipt, lastInboundSeq, lastSeq, mergeMessage, mergeMessages, type ThreadMessage } from '../lib/thread';
+import type { Content, Conversation, Message, Page, Visitor } from '../lib/types';
+import { ErrorNote, Loading } from '../ui';
+import { Composer } from './Composer';
+import { MessageContent } from './MessageView';
+import { agentName, visitorName } from './names';
+
+export function Thread({ conversationId, visitor, onChange, onRead }: { conversationId: string; visitor?: Visitor; onChange: (c: Conversation) => void; onRead: (id: string) => void }) {
+  const { me, agents, channels } = useApp();
+  const [conv, setConv] = useState<Conversation>();
+  const [messages, setMessages] = useState<ThreadMessage[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [actionError, setActionError] = useState<unknown>(null);
+  const [visitorTyping, setVisitorTyping] = useState(false);
+  const [otherAgentTyping, setOtherAgentTyping] = useState('');
+  const msgsRef = useRef(messages);
+  msgsRef.current = messages;
+  const readSent = useRef(0);
+  const listRef = useRef<HTMLOListElement>(null);
+  const atBottom = useRef(true);
+
+  const loadAfter = useCallback(
+    async (after: number) => {
+      let cursor = after;
+      for (let pages = 0; pages < 20; pages++) {
+        const page = await get<Page<Message>>(`/v1/conversations/${encodeURIComponent(conversationId)}/messages?after=${cursor}&limit=500`);
+        setMessages((ms) => mergeMessages(ms, page.data));
+        if (!page.nextCursor) break;
+        cursor = Number(page.nextCursor);
+      }
+    },
+    [conversationId],
+  );
+
+  useEffect(() => {
+    setConv(undefined);
+    setMessages([]);
+    setError(null);
+    setActionError(null);
+    setVisitorTyping(false);
+    readSent.current = 0;
+    atBottom.current = true;
+    let live = true;
+    get<Conversation>(`/v1/conversations/${encodeURIComponent(conversationId)}`)
+      .then((c) => live && setConv(c))
+      .catch((e) => live && setError(e));
+    loadAfter(0).catch((e) => live && setError(e));
+    let typingTimer: ReturnType<typeof setTimeout> | undefined;
+    const off = socket.on((f) => {
+      if (f.type === 'message' && f.message.conversationId === conversationId) {
+        setMessages((ms) => mergeMessage(ms, f.message));
+        if (f.message.direction === 'inbound') setVisitorTyping(false);
+      } else if (f.type === 'conversation' && f.conversation.id === conversationId) setConv(f.conversation);
+      else if (f.type === 'typing' && f.conversationId === conversationId) {
+        const on = f.state === 'start';
+        clearTimeout(typingTimer);
+        if (f.sender.type === 'visitor') {
+          setVisitorTyping(on);
+          // A lost "stop" must not leave the indicator on forever.
+          if (on) typingTimer = setTimeout(() => setVisitorTyping(false), 10_000);
+        } else if (f.sender.id !== me.id) setOtherAgentTyping(on ? f.sender.name || 'Another agent' : '');
+      } else if (f.type === 'delivered' && f.conversationId === conversationId) setMessages((ms) => applyReceipt(ms, f.seq, 'delivered'));
+      else if (f.type === 'read' && f.conversationId === conversationId && f.reader === 'visitor') setMessages((ms) => applyReceipt(ms, f.seq, 'read'));
+      else if (f.type === 'reconnected') {
+        get<Conversation>(`/v1/conversations/${encodeURIComponent(conversationId)}`).then((c) => live && setConv(c), () => undefined);
+        loadAfter(lastSeq(msgsRef.current)).catch(() => undefined);
+      }
+    });
+    return () => {
+      live = false;
+      clearTimeout(typingTimer);
+      off();
+    };
+  }, [conversationId, loadAfter, me.id]);
+
+  // Read receipts: the visitor's messages count as read once this thread is on screen.
+  useEffect(() => {
+    const mark = () => {
+      if (document.visibilityState !== 'visible') return;
+      const seq = lastInboundSeq(msgsRef.current);
+      if (seq <= readSent.current) return;
+      readSent.current = seq;
+      onRead(conversationId);
+      if (!socket.send({ type: 'read', conversationId, seq })) post(`/v1/conversations/${encodeURIComponent(conversationId)}/read`, { seq }).catch(() => (readSent.current = 0));
+    };
+    mark();
+    document.addEventListener('visibilitychange', mark);
+    return () => document.removeEventListener('visibilitychange', mark);
+  }, [messages, conversationId, onRead]);
+
+  // Follow the conversation when the agent is at its end; leave them where they are when reading back.
+  useLayoutEffect(() => {
+    const el = listRef.current?.parentElement;
+    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+  }, [messages, visitorTyping]);
+
+  const send = useCallback(
+    async (content: Content, cid = clientId()) => {
+      const pending: ThreadMessage = {
+        id: cid,
+        conversationId,
+        seq: 0,
+        direction: 'outbound',
+        sender: { type: 'agent', id: me.id, name: me.name },
+        content,
+        status: 'sent',
+        clientId: cid,
+        createdAt: new Date().toISOString(),
+        pending: true,
+      };
+      atBottom.current = true;
+      setMessages((ms) => mergeMessage(ms, pending));
+      try {
+        const m = await post<Message>(`/v1/conversations/${encodeURIComponent(conversationId)}/messages`, { content, clientId: cid });
+        setMessages((ms) => mergeMessage(ms, m));
+      } catch (e) {
+        setMessages((ms) => ms.map((x) => (x.clientId === cid && x.pending ? { ...x, failed: errorText(e) } : x)));
+      }
+    },
+    [conversationId, me.id, me.name],
+  );
+
+  const act = async (path: string, body?: unknown) => {
+    setActionError(null);
+    try {
+      const c = await post<Conversation>(`/v1/conversations/${encodeURIComponent(conversationId)}/${path}`, body);
+      setConv(c);
+      onChange(c);
+    } catch (e) {
+      setActionError(e);
+    }
+  };
+
+  const name = visitorName(visitor, conv?.visitorId ?? '');
+  const channel = channels.find((c) => c.id === conv?.channelId);
+  const groups = useMemo(() => groupByDay(messages, (m) => m.createdAt), [messages]);
+  // Which buttons of which message the visitor pressed (their answer replies to it with the label).
+  const answers = useMemo(() => {
+    const map = new Map<string, Set<string>>();
+    for (const m of messages) {
+      if (m.direction !== 'inbound' || !m.replyTo || m.content.type !== 'text') continue;
+      const asked = messages.find((x) => x.id === m.replyTo);
+      const buttons = asked?.content.type === 'interactive' ? asked.content.interactive.buttons : asked?.content.type === 'card' ? asked.content.card.buttons : [];
+      const b = buttons.find((x) => x.label === (m.content as { text: string }).text);
+      if (b) map.set(m.replyTo, (map.get(m.replyTo) ?? new Set()).add(b.id));
+    }
+    return map;
+  }, [messages]);
+  const lastOurs = [...messages].reverse().find((m) => m.direction === 'outbound' && !m.pending);
+
+  if (error) return <section class="thread" aria-label="Conversation"><ErrorNote error={error} /></section>;
+  if (!conv) return <section class="thread" aria-label="Conversation"><Loading what="Loading the conversation" /></section>;
+
+  return (
+    <section class="thread" aria-labelledby="thread-title">
+      <header class="thread-head">
+        <Link class="back-link" href={`/app/inbox${location.search}`} focus={false}>
+          ‹ Conversations
+        </Link>
+        <div>
+          <h2 id="thread-title">{name}</h2>
+          <p class="muted small">
+            {channel?.name ?? conv.channelId} · <span class={`badge badge-${conv.status}`}>{conv.status === 'open' ? 'Open' : 'Resolved'}</span>
+            {conv.assigneeId ? ` · Assigned to ${conv.assigneeId === me.id ? 'you' : agentName(agents, conv.assigneeId)}` : ' · Unassigned'}
+          </p>
+        </div>
+        <div class="thread-actions">
+          <label for="assign" class="sr-only">
+            Assign to
+          </label>
+          <select id="assign" value={conv.assigneeId ?? ''} onChange={(e) => act('assign', { agentId: e.currentTarget.value || null })}>
+            <option value="">Unassigned</option>
+            <option value={me.id}>Me ({me.name || me.email})</option>
+            {agents
+              .filter((a) => a.id !== me.id)
+              .map((a) => (
+                <option value={a.id}>{a.name || a.email}</option>
+              ))}
+          </select>
+          {conv.assigneeId !== me.id && (
+            <button type="button" class="button" onClick={() => act('assign', { agentId: me.id })}>
+              Assign to me
+            </button>
+          )}
+          {conv.status === 'open' ? (
+            <button type="button" class="button" onClick={() => act('resolve')}>
+              Resolve
+            </button>
+          ) : (
+            <button type="button" class="button" onClick={() => act('reopen')}>
+              Reopen
+            </button>
+          )}
+        </div>
+      </header>
+      <ErrorNote error={actionError} />
+      <div
+        class="messages"
+        tabIndex={0}
+        role="region"
+        aria-label={`Messages with ${name}`}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+        }}
+      >
+        <ol class="message-list" ref={listRef}>
+          {messages.length === 0 && <li class="muted empty">No messages yet.</li>}
+          {groups.map((g) => (
+            <Fragment key={g.key}>
+              <li class="day">
+                <span>{g.label}</span>
+              </li>
+              {g.items.map((m) => (
+                <MessageRow key={m.clientId ?? m.id} m={m} visitor={name} answered={answers.get(m.id)} showStatus={m === lastOurs} onRetry={() => send(m.content, m.clientId)} />
+              ))}
+            </Fragment>
+          ))}
+        </ol>
+      </div>
+      <p class="typing-line" aria-live="polite">
+        {visitorTyping ? (
+          <>
+            <span class="typing-dots" aria-hidden="true">
+              <i />
+              <i />
+              <i />
+            </span>{' '}
+            {name} is typing…
+          </>
+        ) : otherAgentTyping ? (
+          `${otherAgentTyping} is typing…`
+        ) : (
+          ''
+        )}
+      </p>
+      <Composer conversationId={conversationId} onSend={send} />
+    </section>
+  );
+}
+
+const STATUS: Record<string, string> = { sent: 'Sent', delivered: 'Delivered', read: 'Read' };
+
+function MessageRow({ m, visitor, answered, showStatus, onRetry }: { m: ThreadMessage; visitor: string; answered?: Set<string>; showStatus: boolean; onRetry: () => void }) {
+  const ours = m.direction === 'outbound';
+  const who = ours ? m.sender.name || (m.sender.type === 'api' ? 'API' : m.sender.type === 'system' ? 'System' : 'Agent') : visitor;
+  return (
+    <li class={`msg-row ${ours ? 'msg-row-out' : 'msg-row-in'}`} data-seq={m.seq}>
+      <div class={`msg ${ours ? 'msg-out' : 'msg-in'}${m.content.type === 'card' ? ' msg-rich' : ''}`}>
+        <p class="msg-who">{who}</p>
+        <MessageContent content={m.content} answered={answered} />
+      </div>
+      <p class="msg-meta">
+        <time dateTime={m.createdAt}>{timeOf(m.createdAt)}</time>
+        {ours &&
+          (m.failed ? (
+            <>
+              {' · '}
+              <span class="error">Not sent: {m.failed}</span>{' '}
+              <button type="button" class="link-button" onClick={onRetry}>
+                Retry
+              </button>
+            </>
+          ) : m.pending ? (
+            ' · Sending…'
+          ) : (
+            <span class={`receipt receipt-${m.status}`} title={STATUS[m.status]}>
+              {' · '}
+              {showStatus ? STATUS[m.status] : <span class="sr-only">{STATUS[m.status]}</span>}
+              <span aria-hidden="true">{m.status === 'sent' ? ' ✓' : ' ✓✓'}</span>
+            </span>
+          ))}
+      </p>
+    </li>
+  );
+}

@@ -1,0 +1,153 @@
+// Who the agent is talking to: name, email, avatar, where they are (page, referrer), their
+// browser and language, the page's user metadata, pre-chat answers, whether their identity is
+// verified, and their earlier conversations. Everything here comes from the visitor's browser,
+// so all of it is rendered as text.
+
+import { useEffect, useState } from 'preact/hooks';
+import { get, query } from '../lib/api';
+import { ago } from '../lib/dates';
+import { Link } from '../lib/router';
+import { preview } from '../lib/thread';
+import type { Conversation, ConversationSummary, Page, Visitor } from '../lib/types';
+import { ErrorNote, Loading } from '../ui';
+import { initials, visitorName } from './names';
+
+const CONTEXT: [string, string][] = [
+  ['page', 'Page'],
+  ['referrer', 'Referrer'],
+  ['userAgent', 'Browser'],
+  ['language', 'Language'],
+  ['ip', 'IP address'],
+];
+
+/** A JSON value as one line of text. */
+const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+export function VisitorPanel({ visitorId, conversation, onVisitor }: { visitorId: string; conversation?: Conversation; onVisitor?: (v: Visitor) => void }) {
+  const [visitor, setVisitor] = useState<Visitor>();
+  const [earlier, setEarlier] = useState<ConversationSummary[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    let live = true;
+    setVisitor(undefined);
+    setError(null);
+    get<Visitor>(`/v1/visitors/${encodeURIComponent(visitorId)}`)
+      .then((v) => {
+        if (!live) return;
+        setVisitor(v);
+        onVisitor?.(v);
+      })
+      .catch((e) => live && setError(e));
+    get<Page<ConversationSummary>>(`/v1/conversations${query({ visitorId, limit: 20 })}`)
+      .then((p) => live && setEarlier(p.data))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [visitorId, conversation?.lastSeq, conversation?.status]);
+
+  if (error) return <aside class="visitor-panel" aria-label="Visitor"><ErrorNote error={error} /></aside>;
+  if (!visitor) return <aside class="visitor-panel" aria-label="Visitor"><Loading what="Loading the visitor" /></aside>;
+  const name = visitorName(visitor, visitorId);
+  const u = visitor.user;
+  const avatar = u.avatar && sameOrigin(u.avatar) ? u.avatar : undefined;
+  const meta = Object.entries(u.metadata ?? {});
+  const pre = Object.entries(conversation?.preChat ?? {});
+  const others = earlier.filter((c) => c.id !== conversation?.id);
+  return (
+    <aside class="visitor-panel" aria-labelledby="visitor-h">
+      <div class="visitor-id">
+        {avatar ? <img class="avatar" src={avatar} alt="" /> : <span class="avatar" aria-hidden="true">{initials(name)}</span>}
+        <div>
+          <h2 id="visitor-h">{name}</h2>
+          {u.email && <p class="small">{u.email}</p>}
+          <p class={`small ${visitor.identityVerified ? 'verified' : 'muted'}`}>{visitor.identityVerified ? '✓ Identity verified' : 'Identity not verified'}</p>
+        </div>
+      </div>
+      <dl class="facts">
+        {u.id && (
+          <>
+            <dt>User id</dt>
+            <dd>{u.id}</dd>
+          </>
+        )}
+        {u.avatar && !avatar && (
+          <>
+            <dt>Avatar</dt>
+            <dd class="break">{u.avatar}</dd>
+          </>
+        )}
+        {CONTEXT.filter(([k]) => visitor.context[k]).map(([k, label]) => (
+          <>
+            <dt>{label}</dt>
+            <dd class="break">{visitor.context[k]}</dd>
+          </>
+        ))}
+        {Object.entries(visitor.context)
+          .filter(([k]) => !CONTEXT.some(([c]) => c === k))
+          .map(([k, v]) => (
+            <>
+              <dt>{k}</dt>
+              <dd class="break">{v}</dd>
+            </>
+          ))}
+        <dt>First seen</dt>
+        <dd>{new Date(visitor.createdAt).toLocaleString()}</dd>
+        <dt>Last seen</dt>
+        <dd>{new Date(visitor.lastSeenAt).toLocaleString()}</dd>
+      </dl>
+      {meta.length > 0 && (
+        <section aria-labelledby="meta-h">
+          <h3 id="meta-h">User metadata</h3>
+          <dl class="facts">
+            {meta.map(([k, v]) => (
+              <>
+                <dt>{k}</dt>
+                <dd class="break">{show(v)}</dd>
+              </>
+            ))}
+          </dl>
+        </section>
+      )}
+      {pre.length > 0 && (
+        <section aria-labelledby="pre-h">
+          <h3 id="pre-h">Pre-chat answers</h3>
+          <dl class="facts">
+            {pre.map(([k, v]) => (
+              <>
+                <dt>{k}</dt>
+                <dd class="break">{v}</dd>
+              </>
+            ))}
+          </dl>
+        </section>
+      )}
+      <section aria-labelledby="earlier-h">
+        <h3 id="earlier-h">Earlier conversations</h3>
+        {others.length === 0 ? (
+          <p class="muted small">None.</p>
+        ) : (
+          <ul class="plain">
+            {others.map((c) => (
+              <li>
+                <Link href={`/app/inbox/${c.id}`}>
+                  {new Date(c.createdAt).toLocaleDateString()} · {c.status === 'open' ? 'Open' : 'Resolved'}
+                </Link>
+                <span class="muted small"> · {ago(c.lastActivityAt)}</span>
+                {c.lastMessage && <p class="small muted clamp">{preview(c.lastMessage)}</p>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </aside>
+  );
+}
+
+function sameOrigin(url: string): boolean {
+  try {
+    return new URL(url, location.href).origin === location.origin;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,105 @@
+// Settings → API keys: for the customer's backend (Authorization: Bearer lk_…). A new key is
+// shown once, with a Copy button; the list shows only prefixes; revoking is immediate.
+
+import { useState } from 'preact/hooks';
+import { del, get, post } from '../lib/api';
+import type { ApiKey, CreatedApiKey } from '../lib/types';
+import { ErrorNote, Field, Loading, PageTitle, SecretOnce, useLoad } from '../ui';
+
+export function ApiKeys() {
+  const keys = useLoad(() => get<ApiKey[]>('/v1/api-keys'), []);
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<CreatedApiKey | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [nameError, setNameError] = useState('');
+  return (
+    <section class="page">
+      <PageTitle title="API keys">API keys</PageTitle>
+      <p class="hint">Your backend sends messages and reads conversations with a key: <code>Authorization: Bearer lk_…</code>.</p>
+      <form
+        class="inline-form"
+        noValidate
+        onSubmit={async (e) => {
+          e.preventDefault();
+          if (!name.trim()) return setNameError('Name the key after what uses it, e.g. backend.');
+          setNameError('');
+          setError(null);
+          try {
+            setCreated(await post<CreatedApiKey>('/v1/api-keys', { name: name.trim() }));
+            setName('');
+            await keys.reload();
+          } catch (err) {
+            setError(err);
+          }
+        }}
+      >
+        <Field label="Key name" error={nameError}>
+          {(a) => <input {...a} value={name} maxLength={128} onInput={(e) => setName(e.currentTarget.value)} />}
+        </Field>
+        <button type="submit" class="button primary">
+          Create key
+        </button>
+      </form>
+      {created && (
+        <SecretOnce
+          intro={
+            <>
+              <strong>{created.name}</strong>: copy this key now, it is not shown again.
+            </>
+          }
+          secret={created.key}
+          copy="Copy key"
+          testId="new-api-key"
+        />
+      )}
+      <ErrorNote error={error || keys.error} />
+      {keys.loading && !keys.data ? (
+        <Loading />
+      ) : (
+        <table class="table">
+          <caption class="sr-only">API keys</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Key</th>
+              <th scope="col">Created</th>
+              <th scope="col">Last used</th>
+              <th scope="col">
+                <span class="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {(keys.data ?? []).map((k) => (
+              <tr>
+                <th scope="row">{k.name}</th>
+                <td>
+                  <code>{k.prefix}…</code>
+                </td>
+                <td>{new Date(k.createdAt).toLocaleString()}</td>
+                <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : 'Never'}</td>
+                <td>
+                  <button
+                    type="button"
+                    class="link-button danger-text"
+                    onClick={async () => {
+                      if (!confirm(`Revoke the key "${k.name}"? Requests with it fail at once.`)) return;
+                      try {
+                        await del(`/v1/api-keys/${encodeURIComponent(k.id)}`);
+                        await keys.reload();
+                      } catch (e) {
+                        setError(e);
+                      }
+                    }}
+                  >
+                    Revoke <span class="sr-only">{k.name}</span>
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -12,6 +12,9 @@ use std::collections::HashMap;
 
 use crate::{found, json_col, now_ms, to_json, to_time, Result, Store, StoreError};
 
+/// Rows per multi-row delivery insert (4 parameters each).
+const DELIVERY_CHUNK: usize = 250;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct EndpointRecord {
     pub account_id: AccountId,
@@ -141,25 +144,34 @@ impl Store {
             cache.0.insert(account.clone(), endpoints);
         }
         let now = now_ms();
+        // (endpoint, event name, payload) of every delivery, then one multi-row insert per chunk.
+        let mut rows: Vec<(&str, &'static str, String)> = Vec::new();
         for event in &events {
-            let payload = to_json(event);
-            for ep in &cache.0[account] {
-                if !filter_accepts(&ep.endpoint.events, event.name()) {
-                    continue;
-                }
-                sqlx::query(
-                    "INSERT INTO webhook_deliveries (id, account_id, endpoint_id, event, payload, status, attempts, next_attempt_at, created_at)
-                     VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6)",
-                )
-                .bind(DeliveryId::generate().as_str())
-                .bind(account.as_str())
-                .bind(ep.endpoint.id.as_str())
-                .bind(event.name())
-                .bind(&payload)
-                .bind(now)
-                .execute(&mut **tx)
-                .await?;
+            let endpoints: Vec<&str> = cache.0[account]
+                .iter()
+                .filter(|ep| filter_accepts(&ep.endpoint.events, event.name()))
+                .map(|ep| ep.endpoint.id.as_str())
+                .collect();
+            if endpoints.is_empty() {
+                continue;
             }
+            let payload = to_json(event);
+            rows.extend(endpoints.into_iter().map(|ep| (ep, event.name(), payload.clone())));
+        }
+        // $1 account, $2 now; then id, endpoint, event, payload per row.
+        for chunk in rows.chunks(DELIVERY_CHUNK) {
+            let values = (0..chunk.len())
+                .map(|k| format!("(${}, $1, ${}, ${}, ${}, 'pending', 0, $2, $2)", 3 + 4 * k, 4 + 4 * k, 5 + 4 * k, 6 + 4 * k))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "INSERT INTO webhook_deliveries (id, account_id, endpoint_id, event, payload, status, attempts, next_attempt_at, created_at) VALUES {values}"
+            );
+            let mut q = sqlx::query(&sql).bind(account.as_str()).bind(now);
+            for (endpoint, event, payload) in chunk {
+                q = q.bind(DeliveryId::generate().to_string()).bind(*endpoint).bind(*event).bind(payload.as_str());
+            }
+            q.execute(&mut **tx).await?;
         }
         Ok(())
     }
@@ -226,30 +238,47 @@ impl Store {
 
     /// Logs a batch of attempts in one transaction.
     pub async fn record_attempts(&self, attempts: Vec<(DeliveryId, DeliveryAttempt, AttemptOutcome)>) -> Result<()> {
+        if attempts.is_empty() {
+            return Ok(());
+        }
+        // Two statements for the whole batch: read the logs, then one UPDATE
+        // whose CASE gives each delivery its own status, time and log.
         let (mut tx, _gate) = self.begin_write().await?;
+        let ids = (0..attempts.len()).map(|k| format!("${}", k + 1)).collect::<Vec<_>>().join(", ");
+        let select = format!("SELECT id, attempt_log FROM webhook_deliveries WHERE id IN ({ids})");
+        let mut q = sqlx::query_as::<_, (String, String)>(&select);
+        for (id, _, _) in &attempts {
+            q = q.bind(id.as_str());
+        }
+        let mut logs: std::collections::HashMap<String, String> = q.fetch_all(&mut *tx).await?.into_iter().collect();
+        let now = now_ms();
+        let mut rows = Vec::with_capacity(attempts.len());
         for (id, attempt, outcome) in attempts {
-            let row = sqlx::query("SELECT attempt_log FROM webhook_deliveries WHERE id = $1")
-                .bind(id.as_str())
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-            let mut log: Vec<DeliveryAttempt> = json_col(&row, "attempt_log")?;
+            let text = logs.remove(id.as_str()).ok_or(StoreError::NotFound)?;
+            let mut log: Vec<DeliveryAttempt> = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("attempt_log: {e}")))?;
             log.push(attempt);
             let (status, next) = match outcome {
-                AttemptOutcome::Delivered => ("delivered", now_ms()),
+                AttemptOutcome::Delivered => ("delivered", now),
                 AttemptOutcome::RetryAt(at) => ("pending", at),
-                AttemptOutcome::GaveUp => ("failed", now_ms()),
+                AttemptOutcome::GaveUp => ("failed", now),
             };
-            sqlx::query(
-                "UPDATE webhook_deliveries SET status = $1, next_attempt_at = $2, attempts = attempts + 1, locked_until = NULL, attempt_log = $3 WHERE id = $4",
-            )
-            .bind(status)
-            .bind(next)
-            .bind(to_json(&log))
-            .bind(id.as_str())
-            .execute(&mut *tx)
-            .await?;
+            rows.push((id, status, next, to_json(&log)));
         }
+        // Per row: $id, $status, $next, $log.
+        let case = |col: usize| (0..rows.len()).map(|k| format!(" WHEN ${} THEN ${}", 4 * k + 1, 4 * k + 1 + col)).collect::<String>();
+        let ids = (0..rows.len()).map(|k| format!("${}", 4 * k + 1)).collect::<Vec<_>>().join(", ");
+        let update = format!(
+            "UPDATE webhook_deliveries SET status = CASE id{} END, next_attempt_at = CASE id{} END,
+                attempts = attempts + 1, locked_until = NULL, attempt_log = CASE id{} END WHERE id IN ({ids})",
+            case(1),
+            case(2),
+            case(3)
+        );
+        let mut u = sqlx::query(&update);
+        for (id, status, next, log) in &rows {
+            u = u.bind(id.as_str()).bind(*status).bind(*next).bind(log.as_str());
+        }
+        u.execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -253,6 +253,40 @@ async fn outbox_queues_claims_and_retries(store: &Store) {
     assert!(store.resend_delivery(&other, &log[0].id).await.is_err());
     store.resend_delivery(&f.account, &log[0].id).await.unwrap();
     assert_eq!(store.claim_due_deliveries(10, 30_000).await.unwrap().len(), 1);
+
+    // One batch of attempts with different outcomes: each delivery gets its own.
+    let events = |n: usize| {
+        (0..n)
+            .map(|i| WebhookEvent::ConversationResolved(ConversationResolved {
+                conversation_id: f.conversation.clone(),
+                channel_id: f.channel.clone(),
+                visitor: f.visitor.clone(),
+                timestamp: chrono::Utc::now() + chrono::Duration::milliseconds(i as i64),
+            }))
+            .collect::<Vec<_>>()
+    };
+    for e in events(3) {
+        store.enqueue_event(&f.account, e).await.unwrap();
+    }
+    let batch = store.claim_due_deliveries(10, 30_000).await.unwrap();
+    assert_eq!(batch.len(), 3);
+    let at = |code| DeliveryAttempt { at: chrono::Utc::now(), status_code: Some(code), error: None, duration_ms: 1 };
+    let later = linktor_store::now_ms() + 3_600_000;
+    store
+        .record_attempts(vec![
+            (batch[0].id.clone(), at(200), AttemptOutcome::Delivered),
+            (batch[1].id.clone(), at(503), AttemptOutcome::RetryAt(later)),
+            (batch[2].id.clone(), at(410), AttemptOutcome::GaveUp),
+        ])
+        .await
+        .unwrap();
+    let log = store.list_deliveries(&f.account, &all.endpoint.id, 50).await.unwrap();
+    let status_of = |id: &linktor_core::DeliveryId| log.iter().find(|d| &d.id == id).map(|d| (d.status, d.attempts, d.attempt_log.len()));
+    use linktor_core::api::DeliveryStatus::*;
+    assert_eq!(status_of(&batch[0].id), Some((Delivered, 1, 1)));
+    assert_eq!(status_of(&batch[1].id), Some((Pending, 1, 1)));
+    assert_eq!(status_of(&batch[2].id), Some((Failed, 1, 1)));
+    assert!(store.claim_due_deliveries(10, 30_000).await.unwrap().is_empty(), "the retry waits an hour");
 }
 
 async fn conversations_filter_and_search(store: &Store) {

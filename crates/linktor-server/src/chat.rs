@@ -193,17 +193,16 @@ impl AppState {
         &self,
         account: &AccountId,
         channel: &ChannelId,
-        to: &VisitorId,
+        visitor: &VisitorRecord,
         sender: Sender,
         content: Content,
         idempotency_key: Option<String>,
     ) -> ApiResult<(Message, bool)> {
         content.validate()?;
-        let visitor = self.store.visitor(account, to).await.map_err(|_| ApiError::not_found("visitor"))?;
         if &visitor.visitor.channel_id != channel {
             return Err(ApiError::Validation(ValidationError::new("to", "this visitor belongs to another channel")));
         }
-        let conversation = self.ensure_conversation(account, &visitor).await?;
+        let conversation = self.ensure_conversation(account, visitor).await?;
         self.reply(account, &conversation, sender, content, idempotency_key).await
     }
 

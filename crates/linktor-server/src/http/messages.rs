@@ -46,9 +46,9 @@ pub async fn send(
         }
     };
     owned(&st, st.store.channel(&account, &req.channel_id).await, Owned::Channel, req.channel_id.as_str(), "channel").await?;
-    owned(&st, st.store.visitor(&account, &req.to).await, Owned::Visitor, req.to.as_str(), "visitor").await?;
+    let visitor = owned(&st, st.store.visitor(&account, &req.to).await, Owned::Visitor, req.to.as_str(), "visitor").await?;
     let sender = Sender { sender_type: SenderType::Api, id: "api".into(), name: None, avatar: None };
-    let (message, created) = st.business_message(&account, &req.channel_id, &req.to, sender, req.content, key).await?;
+    let (message, created) = st.business_message(&account, &req.channel_id, &visitor, sender, req.content, key).await?;
     let mut response = (StatusCode::CREATED, Json(message)).into_response();
     if !created {
         response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));

@@ -19,7 +19,9 @@ use std::{
 use tokio::sync::broadcast;
 
 /// Slots per topic. A subscriber that falls further behind gets `Lagged` and
-/// re-reads what it missed from storage.
+/// re-reads what it missed from storage. Every visitor has a topic, so
+/// theirs are small; a channel's carries rare news to many sockets.
+const VISITOR_TOPIC_CAPACITY: usize = 8;
 const TOPIC_CAPACITY: usize = 16;
 /// An account's topic carries every visitor's events to its agents: deeper,
 /// so a burst does not make every dashboard reload.
@@ -154,7 +156,11 @@ impl Bus {
             match topics.get(&subject) {
                 Some(entry) => (entry.tx.subscribe(), false),
                 None => {
-                    let capacity = if matches!(topic, Topic::Account(_)) { ACCOUNT_TOPIC_CAPACITY } else { TOPIC_CAPACITY };
+                    let capacity = match topic {
+                        Topic::Visitor(_) => VISITOR_TOPIC_CAPACITY,
+                        Topic::Channel(_) => TOPIC_CAPACITY,
+                        Topic::Account(_) => ACCOUNT_TOPIC_CAPACITY,
+                    };
                     let (tx, rx) = broadcast::channel(capacity);
                     topics.insert(subject.clone(), TopicEntry { tx, nats_task: None });
                     (rx, self.inner.nats.is_some())

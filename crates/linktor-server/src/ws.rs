@@ -80,12 +80,17 @@ pub async fn visitor_ws(
         .read_buffer_size(1024)
         .write_buffer_size(0)
         .max_write_buffer_size(1024 * 1024)
-        .on_upgrade(move |socket| async move {
-            let kind = KindLabel { kind: "visitor" };
-            st.metrics.sockets.get_or_create(&kind).inc();
-            VisitorSocket::new(st.clone(), ctx, socket).run().await;
-            st.metrics.sockets.get_or_create(&kind).dec();
-            drop(permit);
+        .on_upgrade(move |socket| {
+            // Built here, boxed, so the task's future holds a pointer, not a
+            // second copy of the socket state (idle sockets are most of memory).
+            let visitor_socket = VisitorSocket::new(st.clone(), ctx, socket);
+            async move {
+                let kind = KindLabel { kind: "visitor" };
+                st.metrics.sockets.get_or_create(&kind).inc();
+                visitor_socket.run().await;
+                st.metrics.sockets.get_or_create(&kind).dec();
+                drop(permit);
+            }
         })
         .into_response())
 }
@@ -121,7 +126,7 @@ struct VisitorSocket {
     /// The visitor's conversation, once there is one.
     conversation: Option<ConversationId>,
     /// Visitor and conversation records, so a message costs no reads.
-    cache: crate::chat::VisitorCache,
+    cache: Option<Box<crate::chat::VisitorCache>>,
     /// Highest message seq sent on this socket; `None` until `resume`.
     sent_seq: Option<i64>,
     /// Highest business-message seq sent but not yet recorded as delivered.
@@ -145,24 +150,25 @@ fn error_frame(code: &str, message: impl Into<String>, client_id: Option<String>
 }
 
 impl VisitorSocket {
-    fn new(st: SharedState, ctx: VisitorCtx, socket: WebSocket) -> Self {
-        Self {
+    fn new(st: SharedState, ctx: VisitorCtx, socket: WebSocket) -> Box<Self> {
+        Box::new(Self {
             st,
             ctx,
             socket,
             conversation: None,
-            cache: Default::default(),
+            cache: None,
             sent_seq: None,
             undelivered: None,
             flush_at: None,
             rate: RateLimit::new(),
             last_heard: Instant::now(),
-        }
+        })
     }
 
-    async fn run(mut self) {
-        let mut visitor_events = self.st.bus.subscribe(&Topic::Visitor(self.ctx.visitor.clone())).await;
-        let mut channel_events = self.st.bus.subscribe(&Topic::Channel(self.ctx.channel.clone())).await;
+    async fn run(mut self: Box<Self>) {
+        // Boxed: subscribing (with NATS) is a large future, needed once.
+        let mut visitor_events = Box::pin(self.st.bus.subscribe(&Topic::Visitor(self.ctx.visitor.clone()))).await;
+        let mut channel_events = Box::pin(self.st.bus.subscribe(&Topic::Channel(self.ctx.channel.clone()))).await;
         let mut shutdown = self.st.shutdown.clone();
         let mut ping = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
         let close = loop {
@@ -304,7 +310,7 @@ impl VisitorSocket {
                 if let linktor_core::Content::File { file } = &content {
                     self.check_own_file(&file.url)?;
                 }
-                let message = st.visitor_message_cached(&self.ctx, &mut self.cache, client_id.clone(), content, None, vec![]).await?;
+                let message = st.visitor_message_cached(&self.ctx, self.cache.get_or_insert_with(Default::default), client_id.clone(), content, None, vec![]).await?;
                 self.conversation = Some(message.conversation_id.clone());
                 self.send(&ServerFrame::Ack { client_id, message: Some(message) }).await
             }
@@ -345,7 +351,9 @@ impl VisitorSocket {
                 st.store
                     .update_visitor(&self.ctx.account, &self.ctx.visitor, &visitor.visitor.user, &visitor.visitor.context, None)
                     .await?;
-                self.cache.visitor = Some(visitor);
+                if let Some(cache) = &mut self.cache {
+                    cache.visitor = Some(visitor);
+                }
                 Flow::Continue
             }
         })
@@ -383,7 +391,9 @@ impl VisitorSocket {
             }
             BusEvent::Read { seq, reader: Reader::Agent, .. } => self.send(&ServerFrame::Read { seq: *seq, reader: Reader::Agent }).await,
             BusEvent::Conversation { conversation } => {
-                self.cache.conversation = Some(conversation.clone());
+                if let Some(cache) = &mut self.cache {
+                    cache.conversation = Some(conversation.clone());
+                }
                 if self.conversation.as_ref() != Some(&conversation.id) {
                     // Another conversation's seqs start again at 1.
                     self.sent_seq = self.sent_seq.map(|_| 0);

@@ -26,7 +26,7 @@ use crate::{
     http::auth::session_of,
     metrics::KindLabel,
     state::SharedState,
-    ws::{RateLimit, IDLE_LIMIT, PING_EVERY},
+    ws::{frame_error, parse_frame, Incoming, RateLimit, IDLE_LIMIT, PING_EVERY},
 };
 
 /// Dashboard frames are small: typing, read, ping.
@@ -153,36 +153,16 @@ impl AgentSocket {
 
     async fn on_frame(&mut self, msg: WsMessage) -> Flow {
         self.last_heard = Instant::now();
-        let text = match msg {
-            WsMessage::Text(t) => t,
-            WsMessage::Close(_) => return Flow::Close(None),
-            WsMessage::Ping(_) | WsMessage::Pong(_) => return Flow::Continue,
-            WsMessage::Binary(_) => return self.error("bad_request", "frames are JSON text").await,
-        };
-        if text.len() > MAX_FRAME_BYTES {
-            return Flow::Close(Some(CloseFrame { code: 1009, reason: "frame larger than 16 KiB".into() }));
-        }
-        if !self.rate.allow() {
-            return self.error("rate_limited", "too many frames; slow down").await;
-        }
-        let parsed: AgentClientFrame = match serde_json::from_str(text.as_str()) {
-            Ok(f) => f,
-            Err(e) => {
-                let code = if e.is_syntax() || e.is_eof() { "invalid_json" } else { "validation_failed" };
-                return self.error(code, &e.to_string()).await;
-            }
+        let parsed: AgentClientFrame = match parse_frame(msg, MAX_FRAME_BYTES, &mut self.rate) {
+            Incoming::Frame(f) => f,
+            Incoming::Skip => return Flow::Continue,
+            Incoming::Close(c) => return Flow::Close(c),
+            Incoming::Refuse(code, message) => return self.error(code, &message).await,
         };
         match self.handle(parsed).await {
             Ok(flow) => flow,
             Err(e) => {
-                let (_, code) = e.status_and_code();
-                let message = match &e {
-                    ApiError::Internal(err) => {
-                        tracing::error!(error = ?err, "agent frame failed");
-                        "internal error".to_owned()
-                    }
-                    other => other.to_string(),
-                };
+                let (code, message) = frame_error(&e, "agent");
                 self.error(code, &message).await
             }
         }

@@ -95,6 +95,51 @@ pub async fn visitor_ws(
         .into_response())
 }
 
+/// What a client's WebSocket message turned out to be.
+pub(crate) enum Incoming<T> {
+    Frame(T),
+    /// Pings and pongs: nothing to do.
+    Skip,
+    Close(Option<CloseFrame>),
+    /// Answer with an error frame of this code and message; the socket stays.
+    Refuse(&'static str, String),
+}
+
+/// The checks every socket applies before a frame is handled: JSON text, at
+/// most `max` bytes (else close 1009), within the rate limit, a known frame.
+pub(crate) fn parse_frame<T: serde::de::DeserializeOwned>(msg: WsMessage, max: usize, rate: &mut RateLimit) -> Incoming<T> {
+    let text = match msg {
+        WsMessage::Text(t) => t,
+        WsMessage::Binary(_) => return Incoming::Refuse("bad_request", "frames are JSON text".into()),
+        WsMessage::Close(_) => return Incoming::Close(None),
+        WsMessage::Ping(_) | WsMessage::Pong(_) => return Incoming::Skip,
+    };
+    if text.len() > max {
+        return Incoming::Close(Some(CloseFrame { code: 1009, reason: format!("frame larger than {} KiB", max / 1024).into() }));
+    }
+    if !rate.allow() {
+        return Incoming::Refuse("rate_limited", "too many frames; slow down".into());
+    }
+    match serde_json::from_str(text.as_str()) {
+        Ok(f) => Incoming::Frame(f),
+        Err(e) => Incoming::Refuse(if e.is_syntax() || e.is_eof() { "invalid_json" } else { "validation_failed" }, e.to_string()),
+    }
+}
+
+/// The code and caller-safe message of a failed frame; internal errors are logged, not shown.
+pub(crate) fn frame_error(e: &ApiError, what: &str) -> (&'static str, String) {
+    let (_, code) = e.status_and_code();
+    let message = match e {
+        ApiError::Internal(err) => {
+            tracing::error!(error = ?err, "{what} frame failed");
+            "internal error".to_owned()
+        }
+        ApiError::Validation(v) => format!("{}: {}", v.field, v.message),
+        other => other.to_string(),
+    };
+    (code, message)
+}
+
 /// A token bucket: `RATE_PER_SEC` frames a second, bursts of `RATE_BURST`.
 pub(crate) struct RateLimit {
     tokens: f64,
@@ -228,24 +273,11 @@ impl VisitorSocket {
 
     async fn on_frame(&mut self, msg: WsMessage) -> Flow {
         self.last_heard = Instant::now();
-        let text = match msg {
-            WsMessage::Text(t) => t,
-            WsMessage::Binary(_) => return self.send(&error_frame("bad_request", "frames are JSON text", None)).await,
-            WsMessage::Close(_) => return Flow::Close(None),
-            WsMessage::Ping(_) | WsMessage::Pong(_) => return Flow::Continue,
-        };
-        if text.len() > MAX_FRAME_BYTES {
-            return Flow::Close(Some(CloseFrame { code: 1009, reason: "frame larger than 64 KiB".into() }));
-        }
-        if !self.rate.allow() {
-            return self.send(&error_frame("rate_limited", "too many frames; slow down", None)).await;
-        }
-        let parsed: ClientFrame = match serde_json::from_str(text.as_str()) {
-            Ok(f) => f,
-            Err(e) => {
-                let code = if e.is_syntax() || e.is_eof() { "invalid_json" } else { "validation_failed" };
-                return self.send(&error_frame(code, e.to_string(), None)).await;
-            }
+        let parsed: ClientFrame = match parse_frame(msg, MAX_FRAME_BYTES, &mut self.rate) {
+            Incoming::Frame(f) => f,
+            Incoming::Skip => return Flow::Continue,
+            Incoming::Close(c) => return Flow::Close(c),
+            Incoming::Refuse(code, message) => return self.send(&error_frame(code, message, None)).await,
         };
         let client_id = match &parsed {
             ClientFrame::MessageSend { client_id, .. }
@@ -256,15 +288,7 @@ impl VisitorSocket {
         match self.handle(parsed).await {
             Ok(flow) => flow,
             Err(e) => {
-                let (_, code) = e.status_and_code();
-                let message = match &e {
-                    ApiError::Internal(err) => {
-                        tracing::error!(error = ?err, "visitor frame failed");
-                        "internal error".to_owned()
-                    }
-                    ApiError::Validation(v) => format!("{}: {}", v.field, v.message),
-                    other => other.to_string(),
-                };
+                let (code, message) = frame_error(&e, "visitor");
                 self.send(&error_frame(code, message, client_id)).await
             }
         }

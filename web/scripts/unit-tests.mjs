@@ -1,12 +1,12 @@
-// Unit tests: each test/*.test.ts is bundled by esbuild for Node into .test-build/ and run
-// with Node's own test runner (no test framework to install).
+// Unit tests of a workspace (the widget, the dashboard): each test/*.test.ts of the package
+// npm runs this in is bundled by esbuild for Node into .test-build/ and run with Node's own
+// test runner (no test framework to install).
 
 import * as esbuild from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = `${process.cwd()}/`;
 const out = `${root}.test-build/unit`;
 rmSync(out, { recursive: true, force: true });
 const tests = readdirSync(`${root}test`).filter((f) => f.endsWith('.test.ts') || f.endsWith('.test.tsx'));

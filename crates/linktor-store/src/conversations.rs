@@ -12,8 +12,15 @@ use linktor_core::{
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// Rows per multi-row INSERT: 13 parameters each, well under every database's limit.
-const INSERT_CHUNK: usize = 200;
+/// Rows per multi-row statement. Small on purpose: SQLite finds a `$N`
+/// parameter by a linear scan (sqlx asks for each one's name), so a statement
+/// of n parameters costs n² — at 200 rows that was a fifth of the server's
+/// time. Full chunks also repeat the same SQL, which sqlx keeps prepared.
+const INSERT_CHUNK: usize = 24;
+/// Conversations per seq-bump UPDATE (4 parameters each, and a CASE per row).
+const UPDATE_CHUNK: usize = 16;
+/// (conversation, client id) pairs per resend lookup.
+const LOOKUP_CHUNK: usize = 48;
 
 use crate::{found, json_col, now_ms, to_json, to_time, webhooks::EndpointCache, Result, Store, StoreError};
 
@@ -294,7 +301,7 @@ impl Store {
             fresh.push(i);
         }
 
-        // 2. Seqs: one UPDATE bumps every conversation by its count of new messages.
+        // 2. Seqs: an UPDATE per group of conversations bumps each by its count of new messages.
         let mut per_conversation: Vec<(&ConversationId, &AccountId, i64, bool)> = Vec::new();
         for &i in &fresh {
             let m = &batch[i];
@@ -308,8 +315,8 @@ impl Store {
         }
         let now = now_ms();
         let mut last_seq: HashMap<String, (String, i64)> = HashMap::new();
-        if !per_conversation.is_empty() {
-            let n = per_conversation.len();
+        for group in per_conversation.chunks(UPDATE_CHUNK) {
+            let n = group.len();
             // $1 now; then per conversation: id, account, count, reopen. Each
             // term names the account too: a conversation of another account is not touched.
             let is = |k: usize| format!("id = ${} AND account_id = ${}", 2 + 4 * k, 3 + 4 * k);
@@ -325,7 +332,7 @@ impl Store {
                 case(3),
             );
             let mut q = sqlx::query(&sql).bind(now);
-            for (conversation, account, count, reopen) in &per_conversation {
+            for (conversation, account, count, reopen) in group {
                 q = q.bind(conversation.as_str()).bind(account.as_str()).bind(*count).bind(*reopen as i64);
             }
             for row in q.fetch_all(&mut *tx).await? {
@@ -620,19 +627,21 @@ async fn stored_client_ids(tx: &mut Transaction<'static, Any>, batch: &[NewMessa
     }
     pairs.sort_unstable();
     pairs.dedup();
-    // Row values: exactly these pairs, found through the (conversation_id, client_id) index.
-    let values = (0..pairs.len()).map(|k| format!("(${}, ${})", 2 * k + 1, 2 * k + 2)).collect::<Vec<_>>().join(", ");
-    let sql = format!("SELECT * FROM messages WHERE (conversation_id, client_id) IN (VALUES {values})");
-    let mut q = sqlx::query(&sql);
-    for (conversation, client_id) in &pairs {
-        q = q.bind(*conversation).bind(*client_id);
-    }
     let mut found = HashMap::new();
-    for row in q.fetch_all(&mut **tx).await? {
-        let account = AccountId::from_trusted(row.try_get("account_id")?);
-        let message = message_from_row(&row)?;
-        let key = (message.conversation_id.to_string(), message.client_id.clone().unwrap_or_default());
-        found.insert(key, (account, message));
+    for chunk in pairs.chunks(LOOKUP_CHUNK) {
+        // Row values: exactly these pairs, found through the (conversation_id, client_id) index.
+        let values = (0..chunk.len()).map(|k| format!("(${}, ${})", 2 * k + 1, 2 * k + 2)).collect::<Vec<_>>().join(", ");
+        let sql = format!("SELECT * FROM messages WHERE (conversation_id, client_id) IN (VALUES {values})");
+        let mut q = sqlx::query(&sql);
+        for (conversation, client_id) in chunk {
+            q = q.bind(*conversation).bind(*client_id);
+        }
+        for row in q.fetch_all(&mut **tx).await? {
+            let account = AccountId::from_trusted(row.try_get("account_id")?);
+            let message = message_from_row(&row)?;
+            let key = (message.conversation_id.to_string(), message.client_id.clone().unwrap_or_default());
+            found.insert(key, (account, message));
+        }
     }
     Ok(found)
 }

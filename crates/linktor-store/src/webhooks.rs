@@ -12,8 +12,10 @@ use std::collections::HashMap;
 
 use crate::{found, json_col, now_ms, to_json, to_time, Result, Store, StoreError};
 
-/// Rows per multi-row delivery insert (4 parameters each).
-const DELIVERY_CHUNK: usize = 250;
+/// Rows per multi-row statement (see INSERT_CHUNK in conversations.rs: SQLite
+/// finds each `$N` by a linear scan, so statements stay small).
+const DELIVERY_CHUNK: usize = 48;
+const ATTEMPT_CHUNK: usize = 32;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct EndpointRecord {
@@ -241,44 +243,48 @@ impl Store {
         if attempts.is_empty() {
             return Ok(());
         }
-        // Two statements for the whole batch: read the logs, then one UPDATE
-        // whose CASE gives each delivery its own status, time and log.
+        // Two statements per chunk: read the logs, then one UPDATE whose CASE
+        // gives each delivery its own status, time and log.
         let (mut tx, _gate) = self.begin_write().await?;
-        let ids = (0..attempts.len()).map(|k| format!("${}", k + 1)).collect::<Vec<_>>().join(", ");
-        let select = format!("SELECT id, attempt_log FROM webhook_deliveries WHERE id IN ({ids})");
-        let mut q = sqlx::query_as::<_, (String, String)>(&select);
-        for (id, _, _) in &attempts {
-            q = q.bind(id.as_str());
-        }
-        let mut logs: std::collections::HashMap<String, String> = q.fetch_all(&mut *tx).await?.into_iter().collect();
         let now = now_ms();
-        let mut rows = Vec::with_capacity(attempts.len());
-        for (id, attempt, outcome) in attempts {
-            let text = logs.remove(id.as_str()).ok_or(StoreError::NotFound)?;
-            let mut log: Vec<DeliveryAttempt> = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("attempt_log: {e}")))?;
-            log.push(attempt);
-            let (status, next) = match outcome {
-                AttemptOutcome::Delivered => ("delivered", now),
-                AttemptOutcome::RetryAt(at) => ("pending", at),
-                AttemptOutcome::GaveUp => ("failed", now),
-            };
-            rows.push((id, status, next, to_json(&log)));
+        let mut attempts = attempts.into_iter().peekable();
+        while attempts.peek().is_some() {
+            let chunk: Vec<_> = attempts.by_ref().take(ATTEMPT_CHUNK).collect();
+            let ids = (0..chunk.len()).map(|k| format!("${}", k + 1)).collect::<Vec<_>>().join(", ");
+            let select = format!("SELECT id, attempt_log FROM webhook_deliveries WHERE id IN ({ids})");
+            let mut q = sqlx::query_as::<_, (String, String)>(&select);
+            for (id, _, _) in &chunk {
+                q = q.bind(id.as_str());
+            }
+            let mut logs: std::collections::HashMap<String, String> = q.fetch_all(&mut *tx).await?.into_iter().collect();
+            let mut rows = Vec::with_capacity(chunk.len());
+            for (id, attempt, outcome) in chunk {
+                let text = logs.remove(id.as_str()).ok_or(StoreError::NotFound)?;
+                let mut log: Vec<DeliveryAttempt> = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("attempt_log: {e}")))?;
+                log.push(attempt);
+                let (status, next) = match outcome {
+                    AttemptOutcome::Delivered => ("delivered", now),
+                    AttemptOutcome::RetryAt(at) => ("pending", at),
+                    AttemptOutcome::GaveUp => ("failed", now),
+                };
+                rows.push((id, status, next, to_json(&log)));
+            }
+            // Per row: $id, $status, $next, $log.
+            let case = |col: usize| (0..rows.len()).map(|k| format!(" WHEN ${} THEN ${}", 4 * k + 1, 4 * k + 1 + col)).collect::<String>();
+            let ids = (0..rows.len()).map(|k| format!("${}", 4 * k + 1)).collect::<Vec<_>>().join(", ");
+            let update = format!(
+                "UPDATE webhook_deliveries SET status = CASE id{} END, next_attempt_at = CASE id{} END,
+                    attempts = attempts + 1, locked_until = NULL, attempt_log = CASE id{} END WHERE id IN ({ids})",
+                case(1),
+                case(2),
+                case(3)
+            );
+            let mut u = sqlx::query(&update);
+            for (id, status, next, log) in &rows {
+                u = u.bind(id.as_str()).bind(*status).bind(*next).bind(log.as_str());
+            }
+            u.execute(&mut *tx).await?;
         }
-        // Per row: $id, $status, $next, $log.
-        let case = |col: usize| (0..rows.len()).map(|k| format!(" WHEN ${} THEN ${}", 4 * k + 1, 4 * k + 1 + col)).collect::<String>();
-        let ids = (0..rows.len()).map(|k| format!("${}", 4 * k + 1)).collect::<Vec<_>>().join(", ");
-        let update = format!(
-            "UPDATE webhook_deliveries SET status = CASE id{} END, next_attempt_at = CASE id{} END,
-                attempts = attempts + 1, locked_until = NULL, attempt_log = CASE id{} END WHERE id IN ({ids})",
-            case(1),
-            case(2),
-            case(3)
-        );
-        let mut u = sqlx::query(&update);
-        for (id, status, next, log) in &rows {
-            u = u.bind(id.as_str()).bind(*status).bind(*next).bind(log.as_str());
-        }
-        u.execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -31,6 +31,7 @@ conformance!(
     removed_agents_lose_sessions_and_assignments,
     inbox_summaries_and_analytics,
     one_batch_mixes_conversations_resends_and_missing_ones,
+    a_large_batch_spans_statement_chunks,
 );
 
 struct Fixture {
@@ -468,4 +469,26 @@ async fn one_batch_mixes_conversations_resends_and_missing_ones(store: &Store) {
     assert_eq!(texts, ["stored before", "a1", "a2"]);
     assert_eq!(store.messages_after(&b.account, &b.conversation, 0, 10).await.unwrap().len(), 1);
     assert_eq!(store.conversation(&a.account, &a.conversation).await.unwrap().last_seq, 3);
+}
+
+async fn a_large_batch_spans_statement_chunks(store: &Store) {
+    // More conversations and messages than one statement takes: seqs must still be exact.
+    let mut fixtures = Vec::new();
+    for _ in 0..20 {
+        fixtures.push(fixture(store).await);
+    }
+    let batch: Vec<NewMessage> = (0..100).map(|i| text_message(&fixtures[i % 20], Some(&format!("c{i}")), &format!("m{i}"))).collect();
+    let results = store.append_messages(batch).await.unwrap();
+    assert!(results.iter().all(|r| matches!(r, Ok((_, true)))));
+    for (k, f) in fixtures.iter().enumerate() {
+        let stored = store.messages_after(&f.account, &f.conversation, 0, 100).await.unwrap();
+        let seqs: Vec<i64> = stored.iter().map(|m| m.seq).collect();
+        assert_eq!(seqs, [1, 2, 3, 4, 5], "conversation {k}");
+        let texts: Vec<String> = stored.iter().map(|m| m.content.preview()).collect();
+        assert_eq!(texts, (0..5).map(|j| format!("m{}", k + 20 * j)).collect::<Vec<_>>());
+    }
+    // Resending all of them stores nothing new.
+    let again: Vec<NewMessage> = (0..100).map(|i| text_message(&fixtures[i % 20], Some(&format!("c{i}")), "again")).collect();
+    let results = store.append_messages(again).await.unwrap();
+    assert!(results.iter().all(|r| matches!(r, Ok((_, false)))));
 }

@@ -24,6 +24,9 @@ const LOOKUP_CHUNK: usize = 48;
 
 use crate::{found, json_col, now_ms, to_json, to_time, webhooks::EndpointCache, Result, Store, StoreError};
 
+/// Builds the webhook events of a stored message.
+pub type EventsOf = Box<dyn Fn(&Message) -> Vec<WebhookEvent> + Send + Sync>;
+
 /// A message to append. `events` builds the webhook events of the stored
 /// message (it needs the id and time the store gives it).
 pub struct NewMessage {
@@ -34,7 +37,7 @@ pub struct NewMessage {
     pub content: Content,
     pub client_id: Option<String>,
     pub reply_to: Option<MessageId>,
-    pub events: Option<Box<dyn Fn(&Message) -> Vec<WebhookEvent> + Send + Sync>>,
+    pub events: Option<EventsOf>,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -72,7 +72,6 @@ pub async fn list(State(st): State<SharedState>, caller: InboxCaller, Query(q): 
         search: q.q.filter(|s| s.len() <= 200),
         before_ms: cursor_ms(q.cursor.as_deref())?,
         limit,
-        ..Default::default()
     };
     let data = st.store.list_conversation_summaries(&account, &filter).await?;
     let next_cursor =

@@ -18,6 +18,7 @@ use linktor_core::{
     api::Conversation,
     AccountId, ConversationId, Reader, Sender, SenderType,
 };
+use std::time::Duration;
 use tokio::{sync::broadcast::error::RecvError, time::Instant};
 
 use crate::{
@@ -28,6 +29,36 @@ use crate::{
     state::SharedState,
     ws::{frame_error, parse_frame, Incoming, RateLimit, IDLE_LIMIT, PING_EVERY},
 };
+
+/// After its last dashboard closes, an online agent stays available this long
+/// (more than a ping interval, so another open tab keeps them present).
+const LAPSE_AFTER_CLOSE: Duration = Duration::from_secs(30);
+
+/// Every node checks this often whether an agent's presence lapsed, and tells
+/// that account's widgets (repeats from several nodes are harmless).
+pub async fn run_presence_sweep(st: SharedState) {
+    let mut shutdown = st.shutdown.clone();
+    let every = (st.config.agent_presence / 6).clamp(Duration::from_millis(250), Duration::from_secs(15));
+    let mut since = linktor_store::now_ms();
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.changed() => return,
+        }
+        let until = linktor_store::now_ms();
+        match st.store.presence_lapsed(since, until).await {
+            Ok(accounts) => {
+                for account in accounts {
+                    if let Err(e) = st.announce_availability(&account).await {
+                        tracing::warn!(error = ?e, "announcing availability failed");
+                    }
+                }
+                since = until;
+            }
+            Err(e) => tracing::warn!(error = %e, "presence sweep failed"),
+        }
+    }
+}
 
 /// Dashboard frames are small: typing, read, ping.
 const MAX_FRAME_BYTES: usize = 16 * 1024;
@@ -104,9 +135,18 @@ fn frame(f: &AgentServerFrame) -> WsMessage {
 
 impl AgentSocket {
     async fn run(mut self, agent: linktor_core::agent::Agent) {
-        let mut events = self.st.bus.subscribe(&Topic::Account(self.account.clone())).await;
+        let agent_id = agent.id.clone();
+        let online = agent.availability == linktor_core::agent::Availability::Online;
+        let mut events = Box::pin(self.st.bus.subscribe(&Topic::Account(self.account.clone()))).await;
+        // An open dashboard makes an online agent available to visitors.
+        self.seen(&agent_id, None).await;
+        if online {
+            let _ = self.st.announce_availability(&self.account).await;
+        }
         let mut shutdown = self.st.shutdown.clone();
-        let mut ping = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
+        // Heard from at least three times per presence window.
+        let every = PING_EVERY.min(self.st.config.agent_presence / 3);
+        let mut ping = tokio::time::interval_at(Instant::now() + every, every);
         let mut flow = self.send(&AgentServerFrame::Ready { agent }).await;
         while let Flow::Continue = flow {
             flow = tokio::select! {
@@ -120,12 +160,25 @@ impl AgentSocket {
                     Err(RecvError::Lagged(_)) => Flow::Close(Some(CloseFrame { code: 1013, reason: "fell behind; reconnect".into() })),
                     Err(RecvError::Closed) => Flow::Close(None),
                 },
-                _ = ping.tick() => self.on_tick().await,
+                _ = ping.tick() => {
+                    self.seen(&agent_id, None).await;
+                    self.on_tick().await
+                }
                 _ = shutdown.changed() => Flow::Close(Some(CloseFrame { code: 1001, reason: "server shutting down".into() })),
             };
         }
         if let Flow::Close(Some(f)) = flow {
             let _ = self.socket.send(WsMessage::Close(Some(f))).await;
+        }
+        // Closed: available a little longer, in case another tab of theirs is
+        // open (it is heard from within a ping) or this one reconnects.
+        let lapse = LAPSE_AFTER_CLOSE.min(self.st.config.agent_presence);
+        self.seen(&agent_id, Some(lapse.as_millis() as i64)).await;
+    }
+
+    async fn seen(&mut self, agent: &linktor_core::AgentId, lapse_in_ms: Option<i64>) {
+        if let Err(e) = self.st.store.agent_seen(&self.account, agent, lapse_in_ms).await {
+            tracing::warn!(error = %e, "recording agent presence failed");
         }
     }
 

@@ -48,6 +48,9 @@ pub struct ConfigArgs {
     /// SQLite durability: `normal` (default; survives a crashed process) or `full` (also a power loss).
     #[arg(long, env = "LINKTOR_SQLITE_SYNC", global = true)]
     pub sqlite_sync: Option<String>,
+    /// Seconds an "online" agent counts as available after their last dashboard is closed (default 90).
+    #[arg(long, env = "LINKTOR_AGENT_PRESENCE", global = true)]
+    pub agent_presence_secs: Option<u64>,
 }
 
 /// The same settings as they may appear in the TOML file.
@@ -66,6 +69,7 @@ struct FileConfig {
     webhook_timeout_secs: Option<u64>,
     webhook_max_attempts: Option<u32>,
     sqlite_sync: Option<String>,
+    agent_presence_secs: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,6 +92,8 @@ pub struct Config {
     pub visitor_token_ttl: Duration,
     pub webhook_timeout: Duration,
     pub webhook_max_attempts: u32,
+    /// How long an online agent without an open dashboard still counts as available.
+    pub agent_presence: Duration,
     /// fsync every SQLite commit.
     pub sqlite_full_sync: bool,
 }
@@ -138,6 +144,10 @@ impl ConfigArgs {
         if !(1..=50).contains(&attempts) {
             anyhow::bail!("LINKTOR_WEBHOOK_MAX_ATTEMPTS must be 1 to 50");
         }
+        let presence = self.agent_presence_secs.or(file.agent_presence_secs).unwrap_or(90);
+        if !(2..=3600).contains(&presence) {
+            anyhow::bail!("LINKTOR_AGENT_PRESENCE must be 2 to 3600 seconds");
+        }
         let sqlite_full_sync = match self.sqlite_sync.clone().or(file.sqlite_sync).as_deref() {
             None | Some("normal") => false,
             Some("full") => true,
@@ -156,6 +166,7 @@ impl ConfigArgs {
             visitor_token_ttl: Duration::from_secs(u64::from(days) * 86_400),
             webhook_timeout: Duration::from_secs(timeout),
             webhook_max_attempts: attempts,
+            agent_presence: Duration::from_secs(presence),
         })
     }
 }

@@ -26,7 +26,10 @@ pub struct FirstRun {
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
-    Store::connect_with(&config.database_url, config.sqlite_full_sync).await.map_err(|e| anyhow::anyhow!("database: {e}"))
+    Ok(Store::connect_with(&config.database_url, config.sqlite_full_sync)
+        .await
+        .map_err(|e| anyhow::anyhow!("database: {e}"))?
+        .with_agent_presence(config.agent_presence))
 }
 
 /// The account commands act on by default: the first one, created on first run.
@@ -84,6 +87,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<RunningServer> {
         .build()?;
     let outbox = tokio::spawn(crate::outbox::run(state.clone(), client));
     tokio::spawn(crate::outbox::run_retention(state.clone()));
+    tokio::spawn(crate::agent_ws::run_presence_sweep(state.clone()));
     tokio::spawn(crate::receipts::run(state.clone(), delivered_rx));
     let app = crate::http::router(state.clone());
     let mut stop = shutdown_tx.subscribe();

@@ -438,3 +438,33 @@ async fn uploads_and_analytics() {
         assert!(status == 422 || status == 404, "{bad}: {status} {body}");
     }
 }
+
+#[tokio::test]
+async fn an_online_agent_stays_available_while_a_dashboard_is_open_and_not_after() {
+    let srv = TestServer::start_with(linktor_store::testing::Backend::Sqlite, |a| a.agent_presence_secs = Some(2)).await;
+    add_agent(&srv, &srv.account, "ana@example.com", AgentRole::Agent).await;
+    let ana = sign_in(&srv, "ana@example.com").await;
+    let mut dashboard = ana.socket(&srv, &srv.base).await.unwrap();
+    dashboard.next_of("ready").await;
+    let visitor = srv.visitor().await;
+    let mut widget = srv.connect(&visitor.token).await;
+    widget.resume(0).await;
+    ana.call(&srv, Method::PUT, "/v1/agents/me/availability", Some(json!({ "availability": "online" }))).await;
+    assert_eq!(widget.next_of("availability").await["agentsOnline"], true);
+
+    // Longer than the presence window: the open dashboard keeps her available.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let config: Value =
+        srv.http.get(srv.url(&format!("/v1/widget/channels/{}/config", srv.channel))).header("origin", ORIGIN).send().await.unwrap().json().await.unwrap();
+    assert_eq!(config["agentsOnline"], true);
+
+    // The dashboard closes: the widget hears she is gone, without anyone changing a setting.
+    dashboard.ws.close(None).await.unwrap();
+    let started = std::time::Instant::now();
+    assert_eq!(widget.next_of("availability").await["agentsOnline"], false);
+    assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+    // Her setting is still "online": opening the dashboard again makes her available again.
+    let mut again = ana.socket(&srv, &srv.base).await.unwrap();
+    assert_eq!(again.next_of("ready").await["agent"]["availability"], "online");
+    assert_eq!(widget.next_of("availability").await["agentsOnline"], true);
+}

@@ -221,15 +221,49 @@ impl Store {
         Ok(())
     }
 
-    /// Whether any agent of the account is online.
+    /// Whether any agent of the account is available: set online, and heard
+    /// from (a dashboard open) within `presence_ms`.
     pub async fn agents_online(&self, account: &AccountId) -> Result<bool> {
         let row = sqlx::query(
-            "SELECT 1 FROM agents WHERE account_id = $1 AND availability = 'online' AND deleted_at IS NULL LIMIT 1",
+            "SELECT 1 FROM agents WHERE account_id = $1 AND availability = 'online' AND deleted_at IS NULL
+             AND last_seen_at >= $2 LIMIT 1",
         )
         .bind(account.as_str())
+        .bind(now_ms() - self.presence_ms)
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.is_some())
+    }
+
+    /// Records that `agent`'s dashboard is open now; with `lapse_in_ms`, that it
+    /// closed: the agent stops counting as available that much later, unless
+    /// another dashboard of theirs is heard from meanwhile.
+    pub async fn agent_seen(&self, account: &AccountId, agent: &AgentId, lapse_in_ms: Option<i64>) -> Result<()> {
+        let at = match lapse_in_ms {
+            None => now_ms(),
+            Some(lapse) => now_ms() - self.presence_ms + lapse,
+        };
+        sqlx::query("UPDATE agents SET last_seen_at = $1 WHERE id = $2 AND account_id = $3")
+            .bind(at)
+            .bind(agent.as_str())
+            .bind(account.as_str())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Accounts where an online agent stopped counting as available in
+    /// `(since_ms, until_ms]`: their widgets must hear about it.
+    pub async fn presence_lapsed(&self, since_ms: i64, until_ms: i64) -> Result<Vec<AccountId>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT account_id FROM agents WHERE availability = 'online' AND deleted_at IS NULL
+             AND last_seen_at > $1 AND last_seen_at <= $2",
+        )
+        .bind(since_ms - self.presence_ms)
+        .bind(until_ms - self.presence_ms)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(AccountId::from_trusted(r.try_get("account_id")?))).collect()
     }
 
     /// Creates an API key; returns it with its secret, which is stored only hashed.

@@ -30,6 +30,9 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
 use std::time::Duration;
 
+/// See `Store::with_agent_presence`.
+pub const DEFAULT_PRESENCE_MS: i64 = 90_000;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +65,8 @@ pub struct Store {
     /// SQLite has one writer; queueing writers here keeps them out of
     /// SQLite's busy handler, which sleeps (up to 100 ms) between retries.
     write_gate: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// How long an online agent counts as available after their dashboard was last heard from.
+    presence_ms: i64,
 }
 
 /// Held for the life of a write transaction on SQLite.
@@ -105,7 +110,14 @@ impl Store {
         };
         let pool = options.connect(url).await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Self { pool, dialect, write_gate: Default::default() })
+        Ok(Self { pool, dialect, write_gate: Default::default(), presence_ms: DEFAULT_PRESENCE_MS })
+    }
+
+    /// Sets how long an online agent counts as available after their
+    /// dashboard was last heard from (default 90 s).
+    pub fn with_agent_presence(mut self, presence: Duration) -> Self {
+        self.presence_ms = presence.as_millis() as i64;
+        self
     }
 
     pub fn dialect(&self) -> Dialect {

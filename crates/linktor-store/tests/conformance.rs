@@ -383,7 +383,18 @@ async fn removed_agents_lose_sessions_and_assignments(store: &Store) {
     let other = fixture(store).await;
     let agent = store.create_agent(&f.account, "ana@example.com", "Ana", AgentRole::Agent, "hash").await.unwrap();
     store.set_availability(&f.account, &agent.id, Availability::Online).await.unwrap();
+    assert!(!store.agents_online(&f.account).await.unwrap(), "online, but no dashboard heard from");
+    store.agent_seen(&f.account, &agent.id, None).await.unwrap();
     assert!(store.agents_online(&f.account).await.unwrap());
+    // The dashboard closed: still available for the lapse, then not, and the sweep finds the account.
+    let before = linktor_store::now_ms();
+    store.agent_seen(&f.account, &agent.id, Some(60_000)).await.unwrap();
+    assert!(store.agents_online(&f.account).await.unwrap());
+    assert!(store.presence_lapsed(before, before + 1_000).await.unwrap().is_empty());
+    assert_eq!(store.presence_lapsed(before + 59_000, before + 61_000).await.unwrap(), vec![f.account.clone()]);
+    store.agent_seen(&f.account, &agent.id, Some(-1)).await.unwrap();
+    assert!(!store.agents_online(&f.account).await.unwrap());
+    store.agent_seen(&f.account, &agent.id, None).await.unwrap();
     assert!(!store.agents_online(&other.account).await.unwrap());
     store.assign_conversation(&f.account, &f.conversation, Some(&agent.id)).await.unwrap();
     let (token, _) = store.create_session(&f.account, &agent.id).await.unwrap();

@@ -61,6 +61,8 @@ pub async fn delete(State(st): State<SharedState>, caller: InboxCaller, Path(id)
 pub async fn set_availability(State(st): State<SharedState>, me: SignedIn, JsonBody(req): JsonBody<AvailabilityRequest>) -> ApiResult<Json<Agent>> {
     let account = me.agent.account_id.clone();
     st.store.set_availability(&account, &me.agent.id, req.availability).await.map_err(|_| ApiError::not_found("agent"))?;
+    // The dashboard asking is proof it is open; its socket keeps it so.
+    st.store.agent_seen(&account, &me.agent.id, None).await?;
     st.bus
         .publish(&crate::bus::Topic::Account(account.clone()), crate::bus::BusEvent::AgentAvailability { agent: me.agent.id.clone(), availability: req.availability })
         .await;

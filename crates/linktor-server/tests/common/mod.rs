@@ -30,6 +30,11 @@ impl TestServer {
     }
 
     pub async fn start_on(backend: Backend) -> Self {
+        Self::start_with(backend, |_| {}).await
+    }
+
+    /// A server whose settings `adjust` changes first.
+    pub async fn start_with(backend: Backend, adjust: impl FnOnce(&mut ConfigArgs)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let (db, database_url) = match backend {
             Backend::Sqlite => (None, None),
@@ -39,13 +44,14 @@ impl TestServer {
                 (Some(db), Some(url))
             }
         };
-        let args = ConfigArgs {
+        let mut args = ConfigArgs {
             listen: Some("127.0.0.1:0".parse().unwrap()),
             data_dir: Some(dir.path().to_owned()),
             database_url,
             webhook_timeout_secs: Some(2),
             ..Default::default()
         };
+        adjust(&mut args);
         let server = linktor_server::server::start(args.resolve().unwrap()).await.unwrap();
         let base = server.state.config.public_url.clone();
         let store = &server.state.store;

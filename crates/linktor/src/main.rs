@@ -28,6 +28,11 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Accounts: separate companies on one server; nothing crosses between them.
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
+    },
     /// Dashboard users.
     Admin {
         #[command(subcommand)]
@@ -47,6 +52,15 @@ enum Command {
     Webhook {
         #[command(subcommand)]
         command: WebhookCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountCommand {
+    /// Create an account; pass its id as --account to the other commands.
+    Create {
+        #[arg(long)]
+        name: String,
     },
 }
 
@@ -149,10 +163,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         return Ok(());
     }
     let store = linktor_server::server::open_store(&config).await?;
+    if let Command::Account { command: AccountCommand::Create { name } } = &cli.command {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 128 {
+            anyhow::bail!("--name: 1–128 characters");
+        }
+        let id = store.create_account(name).await?;
+        print(json!({ "id": id, "name": name }));
+        return Ok(());
+    }
     let account = account(&store, &cli.account).await?;
     use linktor_server::manage;
     match cli.command {
-        Command::Serve | Command::Openapi => unreachable!("handled above"),
+        Command::Serve | Command::Openapi | Command::Account { .. } => unreachable!("handled above"),
         Command::Migrate => print(json!({ "migrated": true })),
         Command::Admin { command: AdminCommand::Create { email, password, name, role } } => {
             let role = if role == "agent" { AgentRole::Agent } else { AgentRole::Admin };

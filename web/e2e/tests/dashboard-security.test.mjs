@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { open, openChat, say } from '../lib/browser.mjs';
 import { snippetPage } from '../lib/host.mjs';
 import { axe, createAgent, dashboardWorld, pageFetch, realErrors, setAvailability, signIn } from '../lib/dashboard.mjs';
-import { startServer } from '../lib/server.mjs';
+import { linktorCli } from '../lib/server.mjs';
 
 const w = dashboardWorld();
 let admin;
@@ -57,20 +57,29 @@ test('a POST without the CSRF token is refused with 403; with it, it passes', as
 });
 
 test("an agent reaches nothing of another account's, and no admin endpoint", async () => {
-  // The CLI makes agents in the default account only, so the other account is another server's:
-  // its ids must be unknown here (404) or refused (403), never answered.
-  const other = await startServer();
-  try {
-    const s = await (await fetch(`${other.origin}/v1/widget/sessions`, { method: 'POST', headers: { Origin: 'http://localhost', 'Content-Type': 'application/json' }, body: JSON.stringify({ channelId: other.channel.id }) })).json();
-    const m = await other.agentSend(s.visitorId, { type: 'text', text: 'secret of the other account' });
+  // A second account on the same server, made as an operator would (`linktor account create`),
+  // with its own channel, API key, visitor and conversation: its ids must be refused here (403).
+  const acc = linktorCli(w.server.env, 'account', 'create', '--name', 'Other Co');
+  const otherChannel = linktorCli(w.server.env, '--account', acc.id, 'channel', 'create', '--name', 'Other', '--allowed-domains', 'localhost');
+  const { key } = linktorCli(w.server.env, '--account', acc.id, 'api-key', 'create', '--name', 'other');
+  {
+    const s = await (await fetch(`${w.server.origin}/v1/widget/sessions`, { method: 'POST', headers: { Origin: 'http://localhost', 'Content-Type': 'application/json' }, body: JSON.stringify({ channelId: otherChannel.id }) })).json();
+    const sent = await fetch(`${w.server.origin}/v1/messages`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ channelId: otherChannel.id, to: s.visitorId, content: { type: 'text', text: 'secret of the other account' } }),
+    });
+    assert.equal(sent.status, 201);
+    const m = await sent.json();
+    const other = { channel: otherChannel };
     createAgent(w.server, { email: 'agent@example.com', password: 'agent password 1', name: 'Andy Agent', role: 'agent' });
     const { page, context, errors } = await signIn(w, { email: 'agent@example.com', password: 'agent password 1' });
     for (const path of [`/v1/conversations/${m.conversationId}`, `/v1/conversations/${m.conversationId}/messages`, `/v1/visitors/${s.visitorId}`, `/v1/channels/${other.channel.id}`]) {
       const r = await pageFetch(page, 'GET', path);
-      assert.ok([403, 404].includes(r.status), `${path} → ${r.status}`);
+      assert.equal(r.status, 403, `${path} → ${r.status}`);
     }
     const post = await pageFetch(page, 'POST', `/v1/conversations/${m.conversationId}/messages`, { content: { type: 'text', text: 'hi' } });
-    assert.ok([403, 404].includes(post.status), `send → ${post.status}`);
+    assert.equal(post.status, 403, `send → ${post.status}`);
     const list = await pageFetch(page, 'GET', '/v1/conversations?status=open');
     assert.ok(!JSON.stringify(list.body).includes('secret of the other account'));
 
@@ -91,8 +100,6 @@ test("an agent reaches nothing of another account's, and no admin endpoint", asy
     await page.getByRole('heading', { name: 'Not available' }).waitFor();
     assert.deepEqual(realErrors(errors), []);
     await context.close();
-  } finally {
-    await other.stop();
   }
 });
 

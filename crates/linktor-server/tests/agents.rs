@@ -468,3 +468,40 @@ async fn an_online_agent_stays_available_while_a_dashboard_is_open_and_not_after
     assert_eq!(again.next_of("ready").await["agent"]["availability"], "online");
     assert_eq!(widget.next_of("availability").await["agentsOnline"], true);
 }
+
+#[tokio::test]
+async fn hostile_input_on_the_agent_side_gets_clear_errors() {
+    let srv = TestServer::start().await;
+    add_agent(&srv, &srv.account, "ana@example.com", AgentRole::Admin).await;
+    let ana = sign_in(&srv, "ana@example.com").await;
+
+    // Oversized and malformed bodies.
+    let r = srv.http.post(srv.url("/v1/auth/login")).header("content-type", "application/json").body(vec![b' '; 300 * 1024]).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 413);
+    let (status, body) = ana.call(&srv, Method::POST, "/v1/agents", Some(json!({ "email": format!("{}@example.com", "a".repeat(400)), "name": "X", "role": "agent", "password": PASSWORD }))).await;
+    assert_eq!(status, 422, "{body}");
+    let (status, _) = ana.call(&srv, Method::POST, "/v1/agents", Some(json!({ "email": "x@example.com", "name": "X", "role": "owner", "password": PASSWORD }))).await;
+    assert_eq!(status, 422, "unknown role");
+    let (status, _) = ana.call(&srv, Method::POST, "/v1/agents", Some(json!({ "email": "x@example.com", "name": "X", "role": "agent", "password": PASSWORD, "isRoot": true }))).await;
+    assert_eq!(status, 422, "unknown field");
+    // Script in an agent's name is data: it comes back as the same text.
+    let evil = "<img src=x onerror=alert(1)>";
+    let (status, created) = ana.call(&srv, Method::POST, "/v1/agents", Some(json!({ "email": "eve@example.com", "name": evil, "role": "agent", "password": PASSWORD }))).await;
+    assert_eq!((status, created["name"].as_str()), (201, Some(evil)));
+
+    // The agent socket: oversized frames close it with 1009, floods get rate_limited.
+    let mut feed = ana.socket(&srv, &srv.base).await.unwrap();
+    feed.next_of("ready").await;
+    for _ in 0..60 {
+        feed.send(json!({ "type": "ping" })).await;
+    }
+    assert_eq!(feed.next_of("error").await["code"], "rate_limited");
+    let mut feed = ana.socket(&srv, &srv.base).await.unwrap();
+    feed.next_of("ready").await;
+    feed.ws.send(WsMessage::text(format!("{{\"type\":\"ping\",\"pad\":\"{}\"}}", "x".repeat(20 * 1024)))).await.unwrap();
+    let closed = feed.next_of("__close").await;
+    assert_eq!(closed["code"], 1009);
+    // No cookie, or a forged one: no socket.
+    let forged = Dashboard { cookie: "linktor_session=forged".into(), csrf: String::new(), agent: Value::Null };
+    assert_eq!(forged.socket(&srv, &srv.base).await.err(), Some(401));
+}

@@ -10,13 +10,13 @@ use axum::{
         ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade},
         State,
     },
-    http::{header, HeaderMap, Method},
+    http::{HeaderMap, Method},
     response::{IntoResponse, Response},
 };
 use linktor_core::{
     agent::{AgentClientFrame, AgentServerFrame},
     api::Conversation,
-    AccountId, ConversationId, Reader, Sender, SenderType,
+    AccountId, ConversationId, Reader, Sender,
 };
 use std::time::Duration;
 use tokio::{sync::broadcast::error::RecvError, time::Instant};
@@ -24,7 +24,7 @@ use tokio::{sync::broadcast::error::RecvError, time::Instant};
 use crate::{
     bus::{BusEvent, Topic},
     error::{ApiError, ApiResult},
-    http::auth::session_of,
+    http::auth::{agent_sender, same_origin, session_of},
     metrics::KindLabel,
     state::SharedState,
     ws::{frame_error, parse_frame, Incoming, RateLimit, IDLE_LIMIT, PING_EVERY},
@@ -63,21 +63,6 @@ pub async fn run_presence_sweep(st: SharedState) {
 /// Dashboard frames are small: typing, read, ping.
 const MAX_FRAME_BYTES: usize = 16 * 1024;
 
-/// Whether the request comes from this server's own pages: `Origin` is its
-/// public URL or the host the request was sent to. Browsers leave `Origin`
-/// out of same-origin GETs; they then say `Sec-Fetch-Site: same-origin`, a
-/// header no page script can set.
-pub fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return headers.get("sec-fetch-site").is_some_and(|v| v == "same-origin");
-    };
-    if origin == public_url {
-        return true;
-    }
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-    !host.is_empty() && (origin == format!("http://{host}") || origin == format!("https://{host}"))
-}
-
 /// The dashboard's live events (docs/agent-api.md).
 #[utoipa::path(get, path = "/v1/agent/ws", tag = "agents",
     responses((status = 101, description = "WebSocket"), (status = 401, body = linktor_core::api::ErrorBody), (status = 403, body = linktor_core::api::ErrorBody)),
@@ -99,17 +84,13 @@ pub async fn agent_ws(State(st): State<SharedState>, headers: HeaderMap, ws: Web
             let kind = KindLabel { kind: "agent" };
             st.metrics.sockets.get_or_create(&kind).inc();
             let agent = session.agent;
-            AgentSocket { st: st.clone(), account: agent.account_id.clone(), sender: sender_of(&agent), token, socket, rate: RateLimit::new(), last_heard: Instant::now() }
+            AgentSocket { st: st.clone(), account: agent.account_id.clone(), sender: agent_sender(&agent), token, socket, rate: RateLimit::new(), last_heard: Instant::now() }
                 .run(agent.api())
                 .await;
             st.metrics.sockets.get_or_create(&kind).dec();
             drop(permit);
         })
         .into_response())
-}
-
-fn sender_of(agent: &linktor_store::Agent) -> Sender {
-    Sender { sender_type: SenderType::Agent, id: agent.id.to_string(), name: Some(agent.name.clone()), avatar: None }
 }
 
 enum Flow {
@@ -264,29 +245,5 @@ impl AgentSocket {
             BusEvent::Availability { .. } | BusEvent::Config { .. } => return Flow::Continue,
         };
         self.send(&f).await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_this_server_is_same_origin() {
-        let mut h = HeaderMap::new();
-        h.insert(header::HOST, "chat.example.com".parse().unwrap());
-        assert!(!same_origin(&h, "https://chat.example.com"));
-        h.insert(header::ORIGIN, "https://chat.example.com".parse().unwrap());
-        assert!(same_origin(&h, "https://chat.example.com"));
-        h.insert(header::ORIGIN, "https://evil.example".parse().unwrap());
-        assert!(!same_origin(&h, "https://chat.example.com"));
-        h.insert(header::ORIGIN, "http://127.0.0.1:8080".parse().unwrap());
-        h.insert(header::HOST, "127.0.0.1:8080".parse().unwrap());
-        assert!(same_origin(&h, "https://chat.example.com"));
-        let mut h = HeaderMap::new();
-        h.insert("sec-fetch-site", "same-origin".parse().unwrap());
-        assert!(same_origin(&h, "https://chat.example.com"), "a same-origin GET carries no Origin");
-        h.insert("sec-fetch-site", "cross-site".parse().unwrap());
-        assert!(!same_origin(&h, "https://chat.example.com"));
     }
 }

@@ -141,21 +141,21 @@ impl AppState {
         extra_events: Vec<WebhookEvent>,
     ) -> ApiResult<Message> {
         content.validate()?;
-        let visitor = match &cache.visitor {
-            Some(v) => v.clone(),
-            None => cache.visitor.insert(self.store.visitor(&ctx.account, &ctx.visitor).await?).clone(),
-        };
-        let conversation = match cache.conversation.clone() {
-            Some(c) if c.status == ConversationStatus::Open => c,
-            _ => cache.conversation.insert(self.ensure_conversation(&ctx.account, &visitor).await?).clone(),
-        };
+        if cache.visitor.is_none() {
+            cache.visitor = Some(self.store.visitor(&ctx.account, &ctx.visitor).await?);
+        }
+        let visitor = cache.visitor.as_ref().expect("just filled");
+        if cache.conversation.as_ref().is_none_or(|c| c.status != ConversationStatus::Open) {
+            cache.conversation = Some(self.ensure_conversation(&ctx.account, visitor).await?);
+        }
+        let conversation = cache.conversation.as_ref().expect("just filled");
         let reopens = conversation.status == ConversationStatus::Resolved;
         let conversation_id = conversation.id.clone();
         let page = visitor.visitor.context.get("page").cloned();
         let (channel, visitor_id) = (ctx.channel.clone(), ctx.visitor.clone());
         let new = NewMessage {
             account: ctx.account.clone(),
-            conversation: conversation.id,
+            conversation: conversation_id.clone(),
             direction: Direction::Inbound,
             sender: Sender {
                 sender_type: SenderType::Visitor,

@@ -67,5 +67,5 @@ pub async fn set_availability(State(st): State<SharedState>, me: SignedIn, JsonB
         .publish(&crate::bus::Topic::Account(account.clone()), crate::bus::BusEvent::AgentAvailability { agent: me.agent.id.clone(), availability: req.availability })
         .await;
     st.announce_availability(&account).await?;
-    Ok(Json(st.store.agent(&account, &me.agent.id).await?.api()))
+    Ok(Json(linktor_core::agent::Agent { availability: req.availability, ..me.agent.api() }))
 }

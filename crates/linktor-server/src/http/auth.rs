@@ -3,7 +3,8 @@
 //! and every change it makes carries the session's CSRF token in
 //! `X-CSRF-Token`. Roles decide what a session may do: an admin what an API
 //! key may, an agent the inbox (`InboxCaller`) and their own settings.
-//! Another account's object answers 403, a missing one 404.
+//! Another account's object answers 403, a missing one 404. Requests from
+//! this server's own pages are recognised by `same_origin`.
 
 use axum::{
     extract::FromRequestParts,
@@ -30,11 +31,16 @@ pub struct Caller {
     pub agent: Option<Agent>,
 }
 
+/// How an agent appears to the visitor: by name.
+pub fn agent_sender(agent: &Agent) -> Sender {
+    Sender { sender_type: SenderType::Agent, id: agent.id.to_string(), name: Some(agent.name.clone()), avatar: None }
+}
+
 impl Caller {
     /// Who the visitor sees a message or typing from: the agent by name, or the API.
     pub fn sender(&self) -> Sender {
         match &self.agent {
-            Some(a) => Sender { sender_type: SenderType::Agent, id: a.id.to_string(), name: Some(a.name.clone()), avatar: None },
+            Some(a) => agent_sender(a),
             None => Sender { sender_type: SenderType::Api, id: "api".into(), name: None, avatar: None },
         }
     }
@@ -55,6 +61,21 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim)
+}
+
+/// Whether the request comes from this server's own pages: `Origin` is its
+/// public URL or the host the request was sent to. Browsers leave `Origin`
+/// out of same-origin GETs; they then say `Sec-Fetch-Site: same-origin`, a
+/// header no page script can set.
+pub fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return headers.get("sec-fetch-site").is_some_and(|v| v == "same-origin");
+    };
+    if origin == public_url {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    !host.is_empty() && (origin == format!("http://{host}") || origin == format!("https://{host}"))
 }
 
 /// The signed-in session of a request (cookie), with the CSRF token checked
@@ -171,5 +192,24 @@ mod tests {
         assert_eq!(cookie(&h, "c"), None);
         h.insert(header::COOKIE, "linktor_session=".parse().unwrap());
         assert_eq!(cookie(&h, SESSION_COOKIE), None);
+    }
+
+    #[test]
+    fn only_this_server_is_same_origin() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, "chat.example.com".parse().unwrap());
+        assert!(!same_origin(&h, "https://chat.example.com"));
+        h.insert(header::ORIGIN, "https://chat.example.com".parse().unwrap());
+        assert!(same_origin(&h, "https://chat.example.com"));
+        h.insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+        assert!(!same_origin(&h, "https://chat.example.com"));
+        h.insert(header::ORIGIN, "http://127.0.0.1:8080".parse().unwrap());
+        h.insert(header::HOST, "127.0.0.1:8080".parse().unwrap());
+        assert!(same_origin(&h, "https://chat.example.com"));
+        let mut h = HeaderMap::new();
+        h.insert("sec-fetch-site", "same-origin".parse().unwrap());
+        assert!(same_origin(&h, "https://chat.example.com"), "a same-origin GET carries no Origin");
+        h.insert("sec-fetch-site", "cross-site".parse().unwrap());
+        assert!(!same_origin(&h, "https://chat.example.com"));
     }
 }

@@ -26,7 +26,7 @@ use crate::{
 /// This server's own pages (the dashboard's live preview, the demo) may use every channel.
 pub fn check_origin(st: &SharedState, headers: &HeaderMap, channel: &ChannelRecord) -> ApiResult<()> {
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if allowed_domains::matches(&channel.channel.allowed_domains, origin) || crate::agent_ws::same_origin(headers, &st.config.public_url) {
+    if allowed_domains::matches(&channel.channel.allowed_domains, origin) || super::auth::same_origin(headers, &st.config.public_url) {
         Ok(())
     } else {
         Err(ApiError::OriginNotAllowed)

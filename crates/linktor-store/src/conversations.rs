@@ -22,7 +22,7 @@ const UPDATE_CHUNK: usize = 16;
 /// (conversation, client id) pairs per resend lookup.
 const LOOKUP_CHUNK: usize = 48;
 
-use crate::{found, json_col, now_ms, to_json, to_time, webhooks::EndpointCache, Result, Store, StoreError};
+use crate::{found, json_col, now_ms, placeholder_rows, to_json, to_time, webhooks::EndpointCache, Result, Store, StoreError};
 
 /// Builds the webhook events of a stored message.
 pub type EventsOf = Box<dyn Fn(&Message) -> Vec<WebhookEvent> + Send + Sync>;
@@ -376,10 +376,7 @@ impl Store {
         }
         let mut inserted: HashSet<String> = HashSet::with_capacity(new_messages.len());
         for chunk in new_messages.chunks(INSERT_CHUNK) {
-            let rows = (0..chunk.len())
-                .map(|k| format!("({})", (1..=13).map(|c| format!("${}", 13 * k + c)).collect::<Vec<_>>().join(", ")))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let rows = placeholder_rows(1, chunk.len(), 13);
             let sql = format!(
                 "INSERT INTO messages (id, account_id, conversation_id, seq, direction, sender_type, sender_id, sender_name,
                     content, client_id, reply_to, search_text, created_at)
@@ -633,7 +630,7 @@ async fn stored_client_ids(tx: &mut Transaction<'static, Any>, batch: &[NewMessa
     let mut found = HashMap::new();
     for chunk in pairs.chunks(LOOKUP_CHUNK) {
         // Row values: exactly these pairs, found through the (conversation_id, client_id) index.
-        let values = (0..chunk.len()).map(|k| format!("(${}, ${})", 2 * k + 1, 2 * k + 2)).collect::<Vec<_>>().join(", ");
+        let values = placeholder_rows(1, chunk.len(), 2);
         let sql = format!("SELECT * FROM messages WHERE (conversation_id, client_id) IN (VALUES {values})");
         let mut q = sqlx::query(&sql);
         for (conversation, client_id) in chunk {

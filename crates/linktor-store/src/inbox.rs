@@ -13,15 +13,10 @@ use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::{
-    conversations::message_from_row, visitors::visitor_from_row, ConversationFilter, Result, Store, StoreError,
+    conversations::message_from_row, placeholders, visitors::visitor_from_row, ConversationFilter, Result, Store, StoreError,
 };
 
 const DAY_MS: i64 = 86_400_000;
-
-/// `$first, $first+1, …` for an IN list of `n` values.
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
 
 #[derive(Default)]
 struct Sum {

@@ -179,6 +179,16 @@ pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("domain types serialise")
 }
 
+/// `$first, $first+1, …`: `n` placeholders for an IN list.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// `($first, …), (…), …`: `rows` tuples of `width` placeholders, for multi-row VALUES.
+pub(crate) fn placeholder_rows(first: usize, rows: usize, width: usize) -> String {
+    (0..rows).map(|r| format!("({})", placeholders(first + r * width, width))).collect::<Vec<_>>().join(", ")
+}
+
 /// SHA-256 hex of a secret, for storing API keys and session ids.
 pub fn hash_secret(secret: &str) -> String {
     use sha2::Digest;

@@ -10,7 +10,7 @@ use linktor_core::{
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 use std::collections::HashMap;
 
-use crate::{found, json_col, now_ms, to_json, to_time, Result, Store, StoreError};
+use crate::{found, json_col, now_ms, placeholders, to_json, to_time, Result, Store, StoreError};
 
 /// Rows per multi-row statement (see INSERT_CHUNK in conversations.rs: SQLite
 /// finds each `$N` by a linear scan, so statements stay small).
@@ -250,8 +250,7 @@ impl Store {
         let mut attempts = attempts.into_iter().peekable();
         while attempts.peek().is_some() {
             let chunk: Vec<_> = attempts.by_ref().take(ATTEMPT_CHUNK).collect();
-            let ids = (0..chunk.len()).map(|k| format!("${}", k + 1)).collect::<Vec<_>>().join(", ");
-            let select = format!("SELECT id, attempt_log FROM webhook_deliveries WHERE id IN ({ids})");
+            let select = format!("SELECT id, attempt_log FROM webhook_deliveries WHERE id IN ({})", placeholders(1, chunk.len()));
             let mut q = sqlx::query_as::<_, (String, String)>(&select);
             for (id, _, _) in &chunk {
                 q = q.bind(id.as_str());

@@ -183,3 +183,44 @@ export function Dialog({ title, open, onClose, children }: { title: string; open
     </dialog>
   );
 }
+
+/** A table's (screen-reader) caption and column headings; `actions` adds a last column for the rows' buttons. */
+export function TableHead({ caption, columns, actions = false }: { caption?: string; columns: ComponentChildren[]; actions?: boolean }) {
+  return (
+    <>
+      {caption && <caption class="sr-only">{caption}</caption>}
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th scope="col">{c}</th>
+          ))}
+          {actions && (
+            <th scope="col">
+              <span class="sr-only">Actions</span>
+            </th>
+          )}
+        </tr>
+      </thead>
+    </>
+  );
+}
+
+/** A row's destructive button ("Revoke", "Delete"…): asks `question` first; a failure goes to `onError`. */
+export function RemoveButton({ label, what, question, act, onError }: { label: string; what: string; question: string; act: () => Promise<void>; onError: (e: unknown) => void }) {
+  return (
+    <button
+      type="button"
+      class="link-button danger-text"
+      onClick={async () => {
+        if (!confirm(question)) return;
+        try {
+          await act();
+        } catch (e) {
+          onError(e);
+        }
+      }}
+    >
+      {label} <span class="sr-only">{what}</span>
+    </button>
+  );
+}

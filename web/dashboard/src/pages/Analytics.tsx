@@ -7,7 +7,7 @@ import { useApp } from '../app';
 import { get, query } from '../lib/api';
 import { duration, periodEnding } from '../lib/dates';
 import type { Analytics as Data, AnalyticsDay } from '../lib/types';
-import { ErrorNote, Field, Loading, PageTitle, useLoad } from '../ui';
+import { ErrorNote, Field, Loading, PageTitle, TableHead, useLoad } from '../ui';
 
 const PERIODS = [
   { days: 7, label: 'Last 7 days' },
@@ -153,12 +153,7 @@ function Chart({ title, days, value, format, kind }: { title: string; days: Anal
           Numbers <span class="sr-only">of {title.toLowerCase()}</span>
         </summary>
         <table class="table compact">
-          <thead>
-            <tr>
-              <th scope="col">Day</th>
-              <th scope="col">{title}</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Day', title]} />
           <tbody>
             {days.map((d, i) => (
               <tr>

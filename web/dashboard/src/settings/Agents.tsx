@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { useApp } from '../app';
 import { ApiError, del, errorText, post } from '../lib/api';
 import { MIN_PASSWORD, type Agent, type AgentRole } from '../lib/types';
-import { ErrorNote, Field, PageTitle } from '../ui';
+import { ErrorNote, Field, PageTitle, RemoveButton, TableHead } from '../ui';
 
 export function Agents() {
   const { me, agents, reloadAgents } = useApp();
@@ -14,18 +14,7 @@ export function Agents() {
       <PageTitle title="Agents">Agents</PageTitle>
       <ErrorNote error={error} />
       <table class="table">
-        <caption class="sr-only">Agents of the account</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
-            <th scope="col">Availability</th>
-            <th scope="col">
-              <span class="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead caption="Agents of the account" columns={['Name', 'Email', 'Role', 'Availability']} actions />
         <tbody>
           {agents.map((a) => (
             <tr>
@@ -40,21 +29,16 @@ export function Agents() {
               </td>
               <td>
                 {a.id !== me.id && (
-                  <button
-                    type="button"
-                    class="link-button danger-text"
-                    onClick={async () => {
-                      if (!confirm(`Remove ${a.name || a.email}? Their sessions end at once.`)) return;
-                      try {
-                        await del(`/v1/agents/${encodeURIComponent(a.id)}`);
-                        await reloadAgents();
-                      } catch (e) {
-                        setError(e);
-                      }
+                  <RemoveButton
+                    label="Remove"
+                    what={a.name || a.email}
+                    question={`Remove ${a.name || a.email}? Their sessions end at once.`}
+                    act={async () => {
+                      await del(`/v1/agents/${encodeURIComponent(a.id)}`);
+                      await reloadAgents();
                     }}
-                  >
-                    Remove <span class="sr-only">{a.name || a.email}</span>
-                  </button>
+                    onError={setError}
+                  />
                 )}
               </td>
             </tr>

@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { del, get, post } from '../lib/api';
 import type { ApiKey, CreatedApiKey } from '../lib/types';
-import { ErrorNote, Field, Loading, PageTitle, SecretOnce, useLoad } from '../ui';
+import { ErrorNote, Field, Loading, PageTitle, RemoveButton, SecretOnce, TableHead, useLoad } from '../ui';
 
 export function ApiKeys() {
   const keys = useLoad(() => get<ApiKey[]>('/v1/api-keys'), []);
@@ -57,18 +57,7 @@ export function ApiKeys() {
         <Loading />
       ) : (
         <table class="table">
-          <caption class="sr-only">API keys</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Key</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead caption="API keys" columns={['Name', 'Key', 'Created', 'Last used']} actions />
           <tbody>
             {(keys.data ?? []).map((k) => (
               <tr>
@@ -79,21 +68,16 @@ export function ApiKeys() {
                 <td>{new Date(k.createdAt).toLocaleString()}</td>
                 <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : 'Never'}</td>
                 <td>
-                  <button
-                    type="button"
-                    class="link-button danger-text"
-                    onClick={async () => {
-                      if (!confirm(`Revoke the key "${k.name}"? Requests with it fail at once.`)) return;
-                      try {
-                        await del(`/v1/api-keys/${encodeURIComponent(k.id)}`);
-                        await keys.reload();
-                      } catch (e) {
-                        setError(e);
-                      }
+                  <RemoveButton
+                    label="Revoke"
+                    what={k.name}
+                    question={`Revoke the key "${k.name}"? Requests with it fail at once.`}
+                    act={async () => {
+                      await del(`/v1/api-keys/${encodeURIComponent(k.id)}`);
+                      await keys.reload();
                     }}
-                  >
-                    Revoke <span class="sr-only">{k.name}</span>
-                  </button>
+                    onError={setError}
+                  />
                 </td>
               </tr>
             ))}

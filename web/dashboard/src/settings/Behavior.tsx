@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorText, get, post } from '../lib/api';
 import type { Behavior, Channel, ChannelSettings, FieldType, FormField, OfflineSettings, PrivacySettings, ProactiveRule, Trigger } from '../lib/types';
-import { Check, CopyButton, Field } from '../ui';
+import { Check, CopyButton, Field, TableHead } from '../ui';
 import type { FieldError } from './ChannelPage';
 
 const MB = 1024 * 1024;
@@ -135,18 +135,7 @@ function FormFieldsEditor({ what, fields, onChange, path, fieldError }: { what: 
   return (
     <div class="form-fields">
       <table class="table compact">
-        <caption class="sr-only">{what} fields</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Label</th>
-            <th scope="col">Type</th>
-            <th scope="col">Required</th>
-            <th scope="col">
-              <span class="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead caption={`${what} fields`} columns={['Name', 'Label', 'Type', 'Required']} actions />
         <tbody>
           {fields.map((f, i) => {
             const nameErr = fieldError(`${path}[${i}].name`);

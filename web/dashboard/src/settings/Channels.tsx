@@ -7,7 +7,7 @@ import { fieldErrors, post } from '../lib/api';
 import { checkDomainList, parseDomainList } from '../lib/domains';
 import { Link, navigate } from '../lib/router';
 import { LANGUAGES, type Channel } from '../lib/types';
-import { ErrorNote, Field, PageTitle } from '../ui';
+import { ErrorNote, Field, PageTitle, TableHead } from '../ui';
 
 export function ChannelList() {
   const { channels, reloadChannels } = useApp();
@@ -27,16 +27,7 @@ export function ChannelList() {
         </p>
       ) : (
         <table class="table">
-          <caption class="sr-only">Channels</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Type</th>
-              <th scope="col">Allowed domains</th>
-              <th scope="col">Language</th>
-              <th scope="col">Id</th>
-            </tr>
-          </thead>
+          <TableHead caption="Channels" columns={['Name', 'Type', 'Allowed domains', 'Language', 'Id']} />
           <tbody>
             {channels.map((c) => (
               <tr>

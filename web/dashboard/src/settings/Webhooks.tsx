@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, del, get, post } from '../lib/api';
 import { Link, navigate } from '../lib/router';
 import { WEBHOOK_EVENTS, type CreatedWebhookEndpoint, type WebhookDelivery, type WebhookEndpoint } from '../lib/types';
-import { Check, ErrorNote, Field, Loading, PageTitle, SecretOnce, useLoad } from '../ui';
+import { Check, ErrorNote, Field, Loading, PageTitle, RemoveButton, SecretOnce, TableHead, useLoad } from '../ui';
 
 export function Webhooks({ openId }: { openId?: string }) {
   const endpoints = useLoad(() => get<WebhookEndpoint[]>('/v1/webhooks'), []);
@@ -46,17 +46,7 @@ export function Webhooks({ openId }: { openId?: string }) {
         <p class="muted">No endpoint yet.</p>
       ) : (
         <table class="table">
-          <caption class="sr-only">Webhook endpoints</caption>
-          <thead>
-            <tr>
-              <th scope="col">URL</th>
-              <th scope="col">Events</th>
-              <th scope="col">Created</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead caption="Webhook endpoints" columns={['URL', 'Events', 'Created']} actions />
           <tbody>
             {(endpoints.data ?? []).map((e) => (
               <tr aria-current={e.id === openId ? 'true' : undefined}>
@@ -70,22 +60,17 @@ export function Webhooks({ openId }: { openId?: string }) {
                   <Link href={`/app/settings/webhooks/${e.id}`} focus={false}>
                     Deliveries <span class="sr-only">of {e.url}</span>
                   </Link>
-                  <button
-                    type="button"
-                    class="link-button danger-text"
-                    onClick={async () => {
-                      if (!confirm(`Delete the endpoint ${e.url}?`)) return;
-                      try {
-                        await del(`/v1/webhooks/${encodeURIComponent(e.id)}`);
-                        if (e.id === openId) navigate('/app/settings/webhooks', { focus: false });
-                        await endpoints.reload();
-                      } catch (err) {
-                        setError(err);
-                      }
+                  <RemoveButton
+                    label="Delete"
+                    what={e.url}
+                    question={`Delete the endpoint ${e.url}?`}
+                    act={async () => {
+                      await del(`/v1/webhooks/${encodeURIComponent(e.id)}`);
+                      if (e.id === openId) navigate('/app/settings/webhooks', { focus: false });
+                      await endpoints.reload();
                     }}
-                  >
-                    Delete <span class="sr-only">{e.url}</span>
-                  </button>
+                    onError={setError}
+                  />
                 </td>
               </tr>
             ))}
@@ -167,19 +152,7 @@ function Deliveries({ endpoint }: { endpoint: WebhookEndpoint }) {
         <p class="muted">No delivery yet.</p>
       ) : (
         <table class="table">
-          <caption class="sr-only">Delivery log</caption>
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">Status</th>
-              <th scope="col">Last answer</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Created</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead caption="Delivery log" columns={['Event', 'Status', 'Last answer', 'Attempts', 'Created']} actions />
           <tbody>
             {(log.data ?? []).map((d) => {
               const last = d.attemptLog[d.attemptLog.length - 1];

@@ -6,7 +6,7 @@ use linktor_core::{
     api::ApiKey,
     random_token, AccountId, AgentId, ApiKeyId,
 };
-use sqlx::{any::AnyRow, Row};
+use crate::db::{query, Row};
 
 use crate::{found, hash_secret, now_ms, to_time, unique_violation, Result, Store, StoreError};
 
@@ -46,7 +46,7 @@ impl Agent {
     }
 }
 
-pub(crate) fn agent_from_row(row: &AnyRow) -> Result<Agent> {
+pub(crate) fn agent_from_row(row: &Row) -> Result<Agent> {
     let role: String = row.try_get("role")?;
     let availability: String = row.try_get("availability")?;
     Ok(Agent {
@@ -61,7 +61,7 @@ pub(crate) fn agent_from_row(row: &AnyRow) -> Result<Agent> {
     })
 }
 
-fn api_key_from_row(row: &AnyRow) -> Result<ApiKey> {
+fn api_key_from_row(row: &Row) -> Result<ApiKey> {
     Ok(ApiKey {
         id: ApiKeyId::from_trusted(row.try_get("id")?),
         name: row.try_get("name")?,
@@ -75,23 +75,23 @@ impl Store {
     /// A server-wide secret by name, created (randomly) the first time it is asked for.
     pub async fn server_secret(&self, key: &str) -> Result<String> {
         let candidate = random_token(48);
-        sqlx::query("INSERT INTO server_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+        query("INSERT INTO server_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
             .bind(key)
             .bind(&candidate)
             .execute(&self.pool)
             .await?;
-        let row = sqlx::query("SELECT value FROM server_settings WHERE key = $1").bind(key).fetch_one(&self.pool).await?;
+        let row = query("SELECT value FROM server_settings WHERE key = $1").bind(key).fetch_one(&self.pool).await?;
         Ok(row.try_get("value")?)
     }
 
     /// A server-wide setting, if set.
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT value FROM server_settings WHERE key = $1").bind(key).fetch_optional(&self.pool).await?;
+        let row = query("SELECT value FROM server_settings WHERE key = $1").bind(key).fetch_optional(&self.pool).await?;
         Ok(row.map(|r| r.try_get("value")).transpose()?)
     }
 
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        sqlx::query("INSERT INTO server_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2")
+        query("INSERT INTO server_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2")
             .bind(key)
             .bind(value)
             .execute(&self.pool)
@@ -101,7 +101,7 @@ impl Store {
 
     pub async fn create_account(&self, name: &str) -> Result<AccountId> {
         let id = AccountId::generate();
-        sqlx::query("INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $3)")
+        query("INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $3)")
             .bind(id.as_str())
             .bind(name)
             .bind(now_ms())
@@ -112,12 +112,12 @@ impl Store {
 
     /// The oldest account, the one CLI commands act on by default.
     pub async fn first_account(&self) -> Result<Option<AccountId>> {
-        let row = sqlx::query("SELECT id FROM accounts ORDER BY created_at, id LIMIT 1").fetch_optional(&self.pool).await?;
+        let row = query("SELECT id FROM accounts ORDER BY created_at, id LIMIT 1").fetch_optional(&self.pool).await?;
         Ok(row.map(|r| r.try_get::<String, _>("id").map(AccountId::from_trusted)).transpose()?)
     }
 
     pub async fn account_exists(&self, id: &AccountId) -> Result<bool> {
-        Ok(sqlx::query("SELECT 1 FROM accounts WHERE id = $1").bind(id.as_str()).fetch_optional(&self.pool).await?.is_some())
+        Ok(query("SELECT 1 FROM accounts WHERE id = $1").bind(id.as_str()).fetch_optional(&self.pool).await?.is_some())
     }
 
     pub async fn create_agent(
@@ -131,7 +131,7 @@ impl Store {
         let id = AgentId::generate();
         let role_str = role.as_str();
         let email = email.trim().to_ascii_lowercase();
-        sqlx::query(
+        query(
             "INSERT INTO agents (id, account_id, email, name, role, password_hash, availability, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, 'offline', $7)",
         )
@@ -149,7 +149,7 @@ impl Store {
     }
 
     pub async fn agent(&self, account: &AccountId, id: &AgentId) -> Result<Agent> {
-        let row = sqlx::query("SELECT * FROM agents WHERE id = $1 AND account_id = $2 AND deleted_at IS NULL")
+        let row = query("SELECT * FROM agents WHERE id = $1 AND account_id = $2 AND deleted_at IS NULL")
             .bind(id.as_str())
             .bind(account.as_str())
             .fetch_optional(&self.pool)
@@ -159,7 +159,7 @@ impl Store {
     }
 
     pub async fn agent_by_email(&self, email: &str) -> Result<Option<Agent>> {
-        let row = sqlx::query("SELECT * FROM agents WHERE email = $1 AND deleted_at IS NULL")
+        let row = query("SELECT * FROM agents WHERE email = $1 AND deleted_at IS NULL")
             .bind(email.trim().to_ascii_lowercase())
             .fetch_optional(&self.pool)
             .await?;
@@ -167,7 +167,7 @@ impl Store {
     }
 
     pub async fn set_availability(&self, account: &AccountId, id: &AgentId, availability: Availability) -> Result<()> {
-        let done = sqlx::query("UPDATE agents SET availability = $1 WHERE id = $2 AND account_id = $3")
+        let done = query("UPDATE agents SET availability = $1 WHERE id = $2 AND account_id = $3")
             .bind(availability.as_str())
             .bind(id.as_str())
             .bind(account.as_str())
@@ -178,7 +178,7 @@ impl Store {
     }
 
     pub async fn list_agents(&self, account: &AccountId) -> Result<Vec<Agent>> {
-        let rows = sqlx::query("SELECT * FROM agents WHERE account_id = $1 AND deleted_at IS NULL ORDER BY name, id")
+        let rows = query("SELECT * FROM agents WHERE account_id = $1 AND deleted_at IS NULL ORDER BY name, id")
             .bind(account.as_str())
             .fetch_all(&self.pool)
             .await?;
@@ -188,34 +188,33 @@ impl Store {
     /// Removes an agent: signed out everywhere, unassigned from its
     /// conversations, its email free for a new agent. Its messages keep its name.
     pub async fn delete_agent(&self, account: &AccountId, id: &AgentId) -> Result<()> {
-        let (mut tx, _gate) = self.begin_write().await?;
-        let done = sqlx::query(
+        let mut tx = self.begin_write().await?;
+        let done = query(
             "UPDATE agents SET deleted_at = $1, availability = 'offline', email = id || ':' || email
              WHERE id = $2 AND account_id = $3 AND deleted_at IS NULL",
         )
         .bind(now_ms())
         .bind(id.as_str())
         .bind(account.as_str())
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
         found(&done)?;
-        sqlx::query("DELETE FROM agent_sessions WHERE agent_id = $1").bind(id.as_str()).execute(&mut *tx).await?;
-        sqlx::query("UPDATE conversations SET assignee_id = NULL WHERE assignee_id = $1 AND account_id = $2")
+        query("DELETE FROM agent_sessions WHERE agent_id = $1").bind(id.as_str()).execute(&mut tx).await?;
+        query("UPDATE conversations SET assignee_id = NULL WHERE assignee_id = $1 AND account_id = $2")
             .bind(id.as_str())
             .bind(account.as_str())
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         tx.commit().await?;
         Ok(())
     }
 
     pub async fn set_password_hash(&self, account: &AccountId, id: &AgentId, hash: &str) -> Result<()> {
-        let (mut conn, _gate) = self.write_conn().await?;
-        let done = sqlx::query("UPDATE agents SET password_hash = $1 WHERE id = $2 AND account_id = $3 AND deleted_at IS NULL")
+                let done = query("UPDATE agents SET password_hash = $1 WHERE id = $2 AND account_id = $3 AND deleted_at IS NULL")
             .bind(hash)
             .bind(id.as_str())
             .bind(account.as_str())
-            .execute(&mut *conn)
+            .execute(&self.pool)
             .await?;
         found(&done)?;
         Ok(())
@@ -224,7 +223,7 @@ impl Store {
     /// Whether any agent of the account is available: set online, and heard
     /// from (a dashboard open) within `presence_ms`.
     pub async fn agents_online(&self, account: &AccountId) -> Result<bool> {
-        let row = sqlx::query(
+        let row = query(
             "SELECT 1 FROM agents WHERE account_id = $1 AND availability = 'online' AND deleted_at IS NULL
              AND last_seen_at >= $2 LIMIT 1",
         )
@@ -243,7 +242,7 @@ impl Store {
             None => now_ms(),
             Some(lapse) => now_ms() - self.presence_ms + lapse,
         };
-        sqlx::query("UPDATE agents SET last_seen_at = $1 WHERE id = $2 AND account_id = $3")
+        query("UPDATE agents SET last_seen_at = $1 WHERE id = $2 AND account_id = $3")
             .bind(at)
             .bind(agent.as_str())
             .bind(account.as_str())
@@ -255,7 +254,7 @@ impl Store {
     /// Accounts where an online agent stopped counting as available in
     /// `(since_ms, until_ms]`: their widgets must hear about it.
     pub async fn presence_lapsed(&self, since_ms: i64, until_ms: i64) -> Result<Vec<AccountId>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT DISTINCT account_id FROM agents WHERE availability = 'online' AND deleted_at IS NULL
              AND last_seen_at > $1 AND last_seen_at <= $2",
         )
@@ -272,7 +271,7 @@ impl Store {
         let secret = format!("lk_{}", random_token(40));
         let prefix: String = secret.chars().take(10).collect();
         let now = now_ms();
-        sqlx::query(
+        query(
             "INSERT INTO api_keys (id, account_id, name, prefix, key_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id.as_str())
@@ -288,7 +287,7 @@ impl Store {
 
     /// The account an API key belongs to, when the key is valid and not revoked.
     pub async fn authenticate_api_key(&self, secret: &str) -> Result<Option<AccountId>> {
-        let row = sqlx::query("SELECT id, account_id, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL")
+        let row = query("SELECT id, account_id, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL")
             .bind(hash_secret(secret))
             .fetch_optional(&self.pool)
             .await?;
@@ -297,7 +296,7 @@ impl Store {
         let now = now_ms();
         let last: Option<i64> = row.try_get("last_used_at")?;
         if last.is_none_or(|l| now - l > 60_000) {
-            sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
+            query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(row.try_get::<String, _>("id")?)
                 .execute(&self.pool)
@@ -307,7 +306,7 @@ impl Store {
     }
 
     pub async fn list_api_keys(&self, account: &AccountId) -> Result<Vec<ApiKey>> {
-        let rows = sqlx::query("SELECT * FROM api_keys WHERE account_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC")
+        let rows = query("SELECT * FROM api_keys WHERE account_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC")
             .bind(account.as_str())
             .fetch_all(&self.pool)
             .await?;
@@ -315,7 +314,7 @@ impl Store {
     }
 
     pub async fn revoke_api_key(&self, account: &AccountId, id: &ApiKeyId) -> Result<()> {
-        let done = sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL")
+        let done = query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL")
             .bind(now_ms())
             .bind(id.as_str())
             .bind(account.as_str())

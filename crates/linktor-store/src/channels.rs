@@ -2,7 +2,7 @@
 //! and the identity-verification secret (never part of the public view).
 
 use linktor_core::{api::Channel, channel::ChannelSettings, random_token, AccountId, ChannelId};
-use sqlx::{any::AnyRow, Row};
+use crate::db::{query, Row};
 
 use crate::{found, json_col, now_ms, to_json, to_time, Result, Store, StoreError};
 
@@ -14,7 +14,7 @@ pub struct ChannelRecord {
     pub identity_secret: String,
 }
 
-fn from_row(row: &AnyRow) -> Result<ChannelRecord> {
+fn from_row(row: &Row) -> Result<ChannelRecord> {
     Ok(ChannelRecord {
         account_id: AccountId::from_trusted(row.try_get("account_id")?),
         identity_secret: row.try_get("identity_secret")?,
@@ -43,7 +43,7 @@ impl Store {
     ) -> Result<ChannelRecord> {
         let id = ChannelId::generate();
         let now = now_ms();
-        sqlx::query(
+        query(
             "INSERT INTO channels (id, account_id, name, allowed_domains, default_language, settings, identity_secret, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
         )
@@ -72,7 +72,7 @@ impl Store {
     /// A channel whatever its account: for the public widget endpoints, which
     /// are keyed by channel id and guarded by the channel's allowed domains.
     pub async fn channel_any_account(&self, id: &ChannelId) -> Result<ChannelRecord> {
-        let row = sqlx::query("SELECT * FROM channels WHERE id = $1 AND deleted_at IS NULL")
+        let row = query("SELECT * FROM channels WHERE id = $1 AND deleted_at IS NULL")
             .bind(id.as_str())
             .fetch_optional(&self.pool)
             .await?
@@ -81,7 +81,7 @@ impl Store {
     }
 
     pub async fn list_channels(&self, account: &AccountId) -> Result<Vec<ChannelRecord>> {
-        let rows = sqlx::query("SELECT * FROM channels WHERE account_id = $1 AND deleted_at IS NULL ORDER BY created_at, id")
+        let rows = query("SELECT * FROM channels WHERE account_id = $1 AND deleted_at IS NULL ORDER BY created_at, id")
             .bind(account.as_str())
             .fetch_all(&self.pool)
             .await?;
@@ -90,7 +90,7 @@ impl Store {
 
     /// Replaces the editable fields of a channel (the caller merged and validated them).
     pub async fn update_channel(&self, account: &AccountId, channel: &Channel) -> Result<ChannelRecord> {
-        let done = sqlx::query(
+        let done = query(
             "UPDATE channels SET name = $1, allowed_domains = $2, default_language = $3, settings = $4, updated_at = $5
              WHERE id = $6 AND account_id = $7 AND deleted_at IS NULL",
         )
@@ -109,7 +109,7 @@ impl Store {
 
     pub async fn rotate_identity_secret(&self, account: &AccountId, id: &ChannelId) -> Result<String> {
         let secret = random_token(40);
-        let done = sqlx::query("UPDATE channels SET identity_secret = $1, updated_at = $2 WHERE id = $3 AND account_id = $4 AND deleted_at IS NULL")
+        let done = query("UPDATE channels SET identity_secret = $1, updated_at = $2 WHERE id = $3 AND account_id = $4 AND deleted_at IS NULL")
             .bind(&secret)
             .bind(now_ms())
             .bind(id.as_str())
@@ -122,7 +122,7 @@ impl Store {
 
     /// Soft-deletes: conversations keep their channel id for history.
     pub async fn delete_channel(&self, account: &AccountId, id: &ChannelId) -> Result<()> {
-        let done = sqlx::query("UPDATE channels SET deleted_at = $1 WHERE id = $2 AND account_id = $3 AND deleted_at IS NULL")
+        let done = query("UPDATE channels SET deleted_at = $1 WHERE id = $2 AND account_id = $3 AND deleted_at IS NULL")
             .bind(now_ms())
             .bind(id.as_str())
             .bind(account.as_str())

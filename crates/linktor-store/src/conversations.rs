@@ -9,7 +9,7 @@ use linktor_core::{
     api::Conversation, webhook::WebhookEvent, AccountId, AgentId, ChannelId, Content, ConversationId,
     ConversationStatus, Direction, Message, MessageId, MessageStatus, Sender, SenderType, VisitorId,
 };
-use sqlx::{any::AnyRow, Any, Row, Transaction};
+use crate::db::{query, Conn, Row};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Rows per multi-row statement. Small on purpose: SQLite finds a `$N`
@@ -63,7 +63,7 @@ pub struct ReceiptUpdate {
     pub messages: Vec<MessageId>,
 }
 
-pub(crate) fn conversation_from_row(row: &AnyRow) -> Result<Conversation> {
+pub(crate) fn conversation_from_row(row: &Row) -> Result<Conversation> {
     let status: String = row.try_get("status")?;
     Ok(Conversation {
         id: ConversationId::from_trusted(row.try_get("id")?),
@@ -87,7 +87,7 @@ fn sender_type_str(t: SenderType) -> &'static str {
     }
 }
 
-pub(crate) fn message_from_row(row: &AnyRow) -> Result<Message> {
+pub(crate) fn message_from_row(row: &Row) -> Result<Message> {
     let direction: String = row.try_get("direction")?;
     let sender_type: String = row.try_get("sender_type")?;
     let delivered: Option<i64> = row.try_get("delivered_at")?;
@@ -132,8 +132,8 @@ impl Store {
     ) -> Result<Conversation> {
         let id = ConversationId::generate();
         let now = now_ms();
-        let (mut tx, _gate) = self.begin_write().await?;
-        sqlx::query(
+        let mut tx = self.begin_write().await?;
+        query(
             "INSERT INTO conversations (id, account_id, channel_id, visitor_id, status, pre_chat, created_at, last_activity_at)
              VALUES ($1, $2, $3, $4, 'open', $5, $6, $6)",
         )
@@ -143,7 +143,7 @@ impl Store {
         .bind(visitor.as_str())
         .bind(to_json(pre_chat))
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
         let conversation = conversation_in(&mut tx, account, &id).await?;
         let mut cache = EndpointCache::default();
@@ -153,11 +153,10 @@ impl Store {
     }
 
     pub async fn conversation(&self, account: &AccountId, id: &ConversationId) -> Result<Conversation> {
-        let mut conn = self.pool.acquire().await?;
-        let row = sqlx::query("SELECT * FROM conversations WHERE id = $1 AND account_id = $2")
+        let row = query("SELECT * FROM conversations WHERE id = $1 AND account_id = $2")
             .bind(id.as_str())
             .bind(account.as_str())
-            .fetch_optional(&mut *conn)
+            .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound)?;
         conversation_from_row(&row)
@@ -165,7 +164,7 @@ impl Store {
 
     /// The visitor's open conversation, else its most recent one.
     pub async fn current_conversation(&self, account: &AccountId, visitor: &VisitorId) -> Result<Option<Conversation>> {
-        let row = sqlx::query(
+        let row = query(
             "SELECT * FROM conversations WHERE visitor_id = $1 AND account_id = $2
              ORDER BY CASE WHEN status = 'open' THEN 0 ELSE 1 END, last_activity_at DESC, id LIMIT 1",
         )
@@ -208,7 +207,7 @@ impl Store {
         }
         let limit = format!("${}", binds.len() + 3);
         sql.push_str(&format!(" ORDER BY c.last_activity_at DESC, c.id LIMIT {limit}"));
-        let mut q = sqlx::query(&sql).bind(account.as_str()).bind(filter.before_ms.unwrap_or(i64::MAX));
+        let mut q = query(&sql).bind(account.as_str()).bind(filter.before_ms.unwrap_or(i64::MAX));
         for b in binds {
             q = q.bind(b);
         }
@@ -225,8 +224,8 @@ impl Store {
         events: impl FnOnce(&Conversation) -> Vec<WebhookEvent>,
     ) -> Result<(Conversation, bool)> {
         let now = now_ms();
-        let (mut tx, _gate) = self.begin_write().await?;
-        let done = sqlx::query(
+        let mut tx = self.begin_write().await?;
+        let done = query(
             "UPDATE conversations SET status = $1, resolved_at = $2, last_activity_at = $3
              WHERE id = $4 AND account_id = $5 AND status <> $1",
         )
@@ -235,7 +234,7 @@ impl Store {
         .bind(now)
         .bind(id.as_str())
         .bind(account.as_str())
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
         let conversation = conversation_in(&mut tx, account, id).await?;
         let changed = done.rows_affected() > 0;
@@ -248,7 +247,7 @@ impl Store {
     }
 
     pub async fn assign_conversation(&self, account: &AccountId, id: &ConversationId, agent: Option<&AgentId>) -> Result<Conversation> {
-        let done = sqlx::query("UPDATE conversations SET assignee_id = $1 WHERE id = $2 AND account_id = $3")
+        let done = query("UPDATE conversations SET assignee_id = $1 WHERE id = $2 AND account_id = $3")
             .bind(agent.map(|a| a.to_string()))
             .bind(id.as_str())
             .bind(account.as_str())
@@ -262,7 +261,7 @@ impl Store {
     pub async fn merge_pre_chat(&self, account: &AccountId, id: &ConversationId, fields: &BTreeMap<String, String>) -> Result<()> {
         let mut current = self.conversation(account, id).await?.pre_chat;
         current.extend(fields.clone());
-        sqlx::query("UPDATE conversations SET pre_chat = $1 WHERE id = $2 AND account_id = $3")
+        query("UPDATE conversations SET pre_chat = $1 WHERE id = $2 AND account_id = $3")
             .bind(to_json(&current))
             .bind(id.as_str())
             .bind(account.as_str())
@@ -280,7 +279,7 @@ impl Store {
         // Set-based: a handful of statements per batch, whatever its size —
         // one lookup of resent client ids, one seq bump for all conversations,
         // multi-row inserts of the messages and of their webhook deliveries.
-        let (mut tx, _gate) = self.begin_write().await?;
+        let mut tx = self.begin_write().await?;
         let mut out: Vec<Option<Result<(Message, bool)>>> = (0..batch.len()).map(|_| None).collect();
 
         // 1. Resends: a client id already stored, or repeated within this batch.
@@ -334,11 +333,11 @@ impl Store {
                 case(3),
                 case(3),
             );
-            let mut q = sqlx::query(&sql).bind(now);
+            let mut q = query(&sql).bind(now);
             for (conversation, account, count, reopen) in group {
                 q = q.bind(conversation.as_str()).bind(account.as_str()).bind(*count).bind(*reopen as i64);
             }
-            for row in q.fetch_all(&mut *tx).await? {
+            for row in q.fetch_all(&mut tx).await? {
                 last_seq.insert(row.try_get("id")?, (row.try_get("account_id")?, row.try_get("last_seq")?));
             }
         }
@@ -382,7 +381,7 @@ impl Store {
                     content, client_id, reply_to, search_text, created_at)
                  VALUES {rows} ON CONFLICT (conversation_id, client_id) DO NOTHING RETURNING id"
             );
-            let mut q = sqlx::query(&sql);
+            let mut q = query(&sql);
             for (i, message) in chunk {
                 q = q
                     .bind(message.id.as_str())
@@ -399,7 +398,7 @@ impl Store {
                     .bind(message.content.preview().to_lowercase())
                     .bind(now);
             }
-            for row in q.fetch_all(&mut *tx).await? {
+            for row in q.fetch_all(&mut tx).await? {
                 inserted.insert(row.try_get("id")?);
             }
         }
@@ -447,7 +446,7 @@ impl Store {
 
     /// Messages with `seq > after`, oldest first.
     pub async fn messages_after(&self, account: &AccountId, conversation: &ConversationId, after: i64, limit: i64) -> Result<Vec<Message>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT * FROM messages WHERE conversation_id = $1 AND account_id = $2 AND seq > $3 ORDER BY seq LIMIT $4",
         )
         .bind(conversation.as_str())
@@ -461,7 +460,7 @@ impl Store {
 
     /// The last `limit` messages with `seq < before`, oldest first.
     pub async fn messages_before(&self, account: &AccountId, conversation: &ConversationId, before: i64, limit: i64) -> Result<Vec<Message>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT * FROM messages WHERE conversation_id = $1 AND account_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4",
         )
         .bind(conversation.as_str())
@@ -476,7 +475,7 @@ impl Store {
     }
 
     pub async fn message(&self, account: &AccountId, id: &MessageId) -> Result<Message> {
-        let row = sqlx::query("SELECT * FROM messages WHERE id = $1 AND account_id = $2")
+        let row = query("SELECT * FROM messages WHERE id = $1 AND account_id = $2")
             .bind(id.as_str())
             .bind(account.as_str())
             .fetch_optional(&self.pool)
@@ -498,7 +497,7 @@ impl Store {
         seq: i64,
         events: impl Fn(&MessageId, bool) -> Vec<WebhookEvent> + Sync,
     ) -> Result<ReceiptUpdate> {
-        let (mut tx, _gate) = self.begin_write().await?;
+        let mut tx = self.begin_write().await?;
         let mut cache = EndpointCache::default();
         let update = self.mark_receipt_in(&mut tx, &mut cache, account, conversation, direction, read, seq, &events).await?;
         tx.commit().await?;
@@ -512,7 +511,7 @@ impl Store {
         batch: &[(AccountId, ConversationId, Direction, bool, i64)],
         events: impl Fn(&ConversationId, &MessageId, bool) -> Vec<WebhookEvent> + Sync,
     ) -> Result<Vec<Option<ReceiptUpdate>>> {
-        let (mut tx, _gate) = self.begin_write().await?;
+        let mut tx = self.begin_write().await?;
         let mut cache = EndpointCache::default();
         let mut out = Vec::with_capacity(batch.len());
         for (account, conversation, direction, read, seq) in batch {
@@ -530,7 +529,7 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     async fn mark_receipt_in(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut Conn,
         cache: &mut EndpointCache,
         account: &AccountId,
         conversation: &ConversationId,
@@ -546,14 +545,14 @@ impl Store {
         };
         let dir = if direction == Direction::Inbound { "inbound" } else { "outbound" };
         let now = now_ms();
-        let row = sqlx::query(&format!(
+        let row = query(&format!(
             "UPDATE conversations SET {watermark} = CASE WHEN {watermark} < $1 AND $1 <= last_seq THEN $1 ELSE {watermark} END
              WHERE id = $2 AND account_id = $3 RETURNING {watermark} AS w"
         ))
         .bind(seq)
         .bind(conversation.as_str())
         .bind(account.as_str())
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
         let new_seq: i64 = row.try_get("w")?;
@@ -578,7 +577,7 @@ impl Store {
 
     /// The watermarks `(visitor_read_seq, agent_read_seq, delivered_seq)`.
     pub async fn receipts(&self, account: &AccountId, conversation: &ConversationId) -> Result<(i64, i64, i64)> {
-        let row = sqlx::query("SELECT visitor_read_seq, agent_read_seq, delivered_seq FROM conversations WHERE id = $1 AND account_id = $2")
+        let row = query("SELECT visitor_read_seq, agent_read_seq, delivered_seq FROM conversations WHERE id = $1 AND account_id = $2")
             .bind(conversation.as_str())
             .bind(account.as_str())
             .fetch_optional(&self.pool)
@@ -590,11 +589,11 @@ impl Store {
 
 /// Sets `column` (delivered_at or read_at) on the scope's messages that lack it; returns their ids.
 async fn mark_column(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Conn,
     column: &str,
     (conversation, account, direction, up_to, now): (&ConversationId, &AccountId, &str, i64, i64),
 ) -> Result<Vec<MessageId>> {
-    let rows = sqlx::query(&format!(
+    let rows = query(&format!(
         "UPDATE messages SET {column} = $1 WHERE conversation_id = $2 AND account_id = $3 AND direction = $4
            AND seq <= $5 AND {column} IS NULL RETURNING id"
     ))
@@ -603,16 +602,16 @@ async fn mark_column(
     .bind(account.as_str())
     .bind(direction)
     .bind(up_to)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *tx)
     .await?;
     rows.iter().map(|r| Ok(MessageId::from_trusted(r.try_get("id")?))).collect()
 }
 
-async fn conversation_in(tx: &mut Transaction<'static, Any>, account: &AccountId, id: &ConversationId) -> Result<Conversation> {
-    let row = sqlx::query("SELECT * FROM conversations WHERE id = $1 AND account_id = $2")
+async fn conversation_in(tx: &mut Conn, account: &AccountId, id: &ConversationId) -> Result<Conversation> {
+    let row = query("SELECT * FROM conversations WHERE id = $1 AND account_id = $2")
         .bind(id.as_str())
         .bind(account.as_str())
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
     conversation_from_row(&row)
@@ -620,7 +619,7 @@ async fn conversation_in(tx: &mut Transaction<'static, Any>, account: &AccountId
 
 /// Messages of the batch's conversations whose client ids are already stored,
 /// by (conversation, client id), with the account they belong to.
-async fn stored_client_ids(tx: &mut Transaction<'static, Any>, batch: &[NewMessage]) -> Result<HashMap<(String, String), (AccountId, Message)>> {
+async fn stored_client_ids(tx: &mut Conn, batch: &[NewMessage]) -> Result<HashMap<(String, String), (AccountId, Message)>> {
     let mut pairs: Vec<(&str, &str)> = batch.iter().filter_map(|m| Some((m.conversation.as_str(), m.client_id.as_deref()?))).collect();
     if pairs.is_empty() {
         return Ok(HashMap::new());
@@ -629,14 +628,15 @@ async fn stored_client_ids(tx: &mut Transaction<'static, Any>, batch: &[NewMessa
     pairs.dedup();
     let mut found = HashMap::new();
     for chunk in pairs.chunks(LOOKUP_CHUNK) {
-        // Row values: exactly these pairs, found through the (conversation_id, client_id) index.
+        // A join with the pairs, so each is found through the (conversation_id,
+        // client_id) index: SQLite scans the whole table for `(a, b) IN (VALUES …)`.
         let values = placeholder_rows(1, chunk.len(), 2);
-        let sql = format!("SELECT * FROM messages WHERE (conversation_id, client_id) IN (VALUES {values})");
-        let mut q = sqlx::query(&sql);
+        let sql = format!("SELECT m.* FROM (VALUES {values}) AS v JOIN messages m ON m.conversation_id = v.column1 AND m.client_id = v.column2");
+        let mut q = query(&sql);
         for (conversation, client_id) in chunk {
             q = q.bind(*conversation).bind(*client_id);
         }
-        for row in q.fetch_all(&mut **tx).await? {
+        for row in q.fetch_all(&mut *tx).await? {
             let account = AccountId::from_trusted(row.try_get("account_id")?);
             let message = message_from_row(&row)?;
             let key = (message.conversation_id.to_string(), message.client_id.clone().unwrap_or_default());
@@ -647,16 +647,16 @@ async fn stored_client_ids(tx: &mut Transaction<'static, Any>, batch: &[NewMessa
 }
 
 async fn message_by_client_id(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Conn,
     account: &AccountId,
     conversation: &ConversationId,
     client_id: &str,
 ) -> Result<Option<Message>> {
-    let row = sqlx::query("SELECT * FROM messages WHERE conversation_id = $1 AND client_id = $2 AND account_id = $3")
+    let row = query("SELECT * FROM messages WHERE conversation_id = $1 AND client_id = $2 AND account_id = $3")
         .bind(conversation.as_str())
         .bind(client_id)
         .bind(account.as_str())
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *tx)
         .await?;
     row.as_ref().map(message_from_row).transpose()
 }

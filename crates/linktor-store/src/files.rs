@@ -1,7 +1,7 @@
 //! Uploaded files' records; the bytes live in the file store (data directory).
 
 use linktor_core::{AccountId, ChannelId, FileId, VisitorId};
-use sqlx::Row;
+use crate::db::query;
 
 use crate::{now_ms, Result, Store, StoreError};
 
@@ -19,7 +19,7 @@ pub struct StoredFile {
 
 impl Store {
     pub async fn insert_file(&self, file: &StoredFile) -> Result<()> {
-        sqlx::query(
+        query(
             "INSERT INTO files (id, account_id, channel_id, visitor_id, name, mime_type, size, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
@@ -39,7 +39,7 @@ impl Store {
     /// A file by id. File URLs are capabilities (unguessable ids), as with
     /// the attachments of every chat product: anyone with the link can fetch it.
     pub async fn file(&self, id: &FileId) -> Result<StoredFile> {
-        let row = sqlx::query("SELECT * FROM files WHERE id = $1")
+        let row = query("SELECT * FROM files WHERE id = $1")
             .bind(id.as_str())
             .fetch_optional(&self.pool)
             .await?

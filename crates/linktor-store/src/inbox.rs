@@ -9,7 +9,7 @@ use linktor_core::{
     api::Conversation,
     AccountId, ChannelId, ConversationId, Message,
 };
-use sqlx::Row;
+use crate::db::query;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::{
@@ -48,7 +48,7 @@ impl Store {
             "SELECT c.id, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'inbound' AND m.seq > c.agent_read_seq) AS unread
              FROM conversations c WHERE c.account_id = $1 AND c.id IN ({list})"
         );
-        let mut q = sqlx::query(&sql).bind(account.as_str());
+        let mut q = query(&sql).bind(account.as_str());
         for id in &ids {
             q = q.bind(*id);
         }
@@ -61,7 +61,7 @@ impl Store {
             "SELECT m.* FROM messages m WHERE m.account_id = $1 AND m.conversation_id IN ({list})
              AND m.seq = (SELECT MAX(l.seq) FROM messages l WHERE l.conversation_id = m.conversation_id)"
         );
-        let mut q = sqlx::query(&sql).bind(account.as_str());
+        let mut q = query(&sql).bind(account.as_str());
         for id in &ids {
             q = q.bind(*id);
         }
@@ -75,7 +75,7 @@ impl Store {
         visitor_ids.sort_unstable();
         visitor_ids.dedup();
         let sql = format!("SELECT * FROM visitors WHERE account_id = $1 AND id IN ({})", placeholders(2, visitor_ids.len()));
-        let mut q = sqlx::query(&sql).bind(account.as_str());
+        let mut q = query(&sql).bind(account.as_str());
         for id in &visitor_ids {
             q = q.bind(*id);
         }
@@ -104,8 +104,8 @@ impl Store {
         let epoch_day = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
         let (start, end) = ((from - epoch_day).num_days() * DAY_MS, ((to - epoch_day).num_days() + 1) * DAY_MS);
         let channel_filter = if channel.is_some() { " AND c.channel_id = $4" } else { "" };
-        fn bind<'q>(sql: &'q str, account: &'q AccountId, range: (i64, i64), channel: Option<&'q ChannelId>) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-            let q = sqlx::query(sql).bind(account.as_str()).bind(range.0).bind(range.1);
+        fn bind<'q>(sql: &'q str, account: &'q AccountId, range: (i64, i64), channel: Option<&'q ChannelId>) -> crate::db::Query<'q> {
+            let q = query(sql).bind(account.as_str()).bind(range.0).bind(range.1);
             match channel {
                 Some(ch) => q.bind(ch.as_str()),
                 None => q,

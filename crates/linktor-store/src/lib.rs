@@ -7,6 +7,7 @@
 mod accounts;
 mod channels;
 mod conversations;
+pub mod db;
 mod files;
 mod inbox;
 mod retention;
@@ -26,8 +27,7 @@ pub use visitors::{NewVisitor, VisitorRecord};
 pub use webhooks::{AttemptOutcome, ClaimedDelivery, EndpointRecord};
 
 use chrono::{DateTime, TimeZone, Utc};
-use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Executor, Row};
+use db::{query, Db, Row};
 use std::time::Duration;
 
 /// See `Store::with_agent_presence`.
@@ -43,6 +43,8 @@ pub enum StoreError {
     Conflict(String),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored value is not valid: {0}")]
@@ -60,17 +62,11 @@ pub enum Dialect {
 /// The database, cheap to clone (a pool inside).
 #[derive(Clone)]
 pub struct Store {
-    pool: AnyPool,
+    pool: Db,
     dialect: Dialect,
-    /// SQLite has one writer; queueing writers here keeps them out of
-    /// SQLite's busy handler, which sleeps (up to 100 ms) between retries.
-    write_gate: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// How long an online agent counts as available after their dashboard was last heard from.
     presence_ms: i64,
 }
-
-/// Held for the life of a write transaction on SQLite.
-pub(crate) type WriteGate = Option<tokio::sync::OwnedMutexGuard<()>>;
 
 impl Store {
     /// Connects to `url` (`sqlite://path` or `postgres://…`) and runs migrations.
@@ -83,34 +79,28 @@ impl Store {
     /// when the process dies, only the last commits on a power loss, and is
     /// forty times cheaper per commit.
     pub async fn connect_with(url: &str, sqlite_full_sync: bool) -> Result<Self> {
-        sqlx::any::install_default_drivers();
-        let dialect = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Dialect::Postgres
+        let (pool, dialect) = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let pool = sqlx::postgres::PgPoolOptions::new().acquire_timeout(Duration::from_secs(10)).max_connections(16).connect(url).await?;
+            MIGRATOR.run(&pool).await?;
+            (Db::Postgres(pool), Dialect::Postgres)
         } else if url.starts_with("sqlite:") {
-            Dialect::Sqlite
+            use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+            use std::str::FromStr;
+            let options = SqliteConnectOptions::from_str(url)?.journal_mode(SqliteJournalMode::Wal);
+            let path = options.get_filename().to_owned();
+            if path.as_os_str() == ":memory:" {
+                return Err(StoreError::Corrupt("an in-memory SQLite database is not supported: give a file".into()));
+            }
+            // sqlx's migrator creates the file (with `mode=rwc`) and brings
+            // the schema up to date; the store then runs on its own connections.
+            let migrating = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+            MIGRATOR.run(&migrating).await?;
+            migrating.close().await;
+            (Db::Sqlite(std::sync::Arc::new(db::Sqlite::open(&path, sqlite_full_sync)?)), Dialect::Sqlite)
         } else {
             return Err(StoreError::Corrupt(format!("unsupported database URL scheme in `{url}`")));
         };
-        let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
-        options = match dialect {
-            Dialect::Sqlite => options.max_connections(8).after_connect(move |conn, _| {
-                Box::pin(async move {
-                    // WAL lets readers run beside the one writer; busy_timeout
-                    // makes a second writer wait instead of failing.
-                    let sync = if sqlite_full_sync { "FULL" } else { "NORMAL" };
-                    conn.execute(
-                        format!("PRAGMA journal_mode=WAL; PRAGMA synchronous={sync}; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;")
-                            .as_str(),
-                    )
-                    .await?;
-                    Ok(())
-                })
-            }),
-            Dialect::Postgres => options.max_connections(16),
-        };
-        let pool = options.connect(url).await?;
-        MIGRATOR.run(&pool).await?;
-        Ok(Self { pool, dialect, write_gate: Default::default(), presence_ms: DEFAULT_PRESENCE_MS })
+        Ok(Self { pool, dialect, presence_ms: DEFAULT_PRESENCE_MS })
     }
 
     /// Sets how long an online agent counts as available after their
@@ -124,37 +114,21 @@ impl Store {
         self.dialect
     }
 
-    pub fn pool(&self) -> &AnyPool {
+    /// The database itself, for tests that look at rows directly.
+    #[cfg(feature = "testing")]
+    pub fn pool(&self) -> &Db {
         &self.pool
     }
 
     /// Whether the database answers (for `/readyz`).
     pub async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        query("SELECT 1").fetch_all(&self.pool).await?;
         Ok(())
     }
 
-    /// A transaction that writes. On SQLite it takes the write lock up front
-    /// (`BEGIN IMMEDIATE`): a read-then-write transaction could otherwise fail
-    /// with "database is locked" instead of waiting its turn.
-    /// Keep the gate until the transaction is committed or dropped.
-    pub(crate) async fn begin_write(&self) -> Result<(sqlx::Transaction<'static, sqlx::Any>, WriteGate)> {
-        Ok(match self.dialect {
-            Dialect::Sqlite => {
-                let gate = self.write_gate.clone().lock_owned().await;
-                (self.pool.begin_with("BEGIN IMMEDIATE").await?, Some(gate))
-            }
-            Dialect::Postgres => (self.pool.begin().await?, None),
-        })
-    }
-
-    /// A connection for a single write statement, behind the same gate.
-    pub(crate) async fn write_conn(&self) -> Result<(sqlx::pool::PoolConnection<sqlx::Any>, WriteGate)> {
-        let gate = match self.dialect {
-            Dialect::Sqlite => Some(self.write_gate.clone().lock_owned().await),
-            Dialect::Postgres => None,
-        };
-        Ok((self.pool.acquire().await?, gate))
+    /// A transaction that writes; see `Db::begin_write`.
+    pub(crate) async fn begin_write(&self) -> Result<db::Conn> {
+        self.pool.begin_write().await
     }
 
     pub async fn close(&self) {
@@ -170,7 +144,7 @@ pub(crate) fn to_time(ms: i64) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
 }
 
-pub(crate) fn json_col<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &str) -> Result<T> {
+pub(crate) fn json_col<T: serde::de::DeserializeOwned>(row: &Row, col: &str) -> Result<T> {
     let text: String = row.try_get(col)?;
     serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
 }
@@ -196,16 +170,14 @@ pub fn hash_secret(secret: &str) -> String {
 }
 
 /// `NotFound` when a change touched no row (none of the caller's account).
-pub(crate) fn found(done: &sqlx::any::AnyQueryResult) -> Result<()> {
+pub(crate) fn found(done: &db::Done) -> Result<()> {
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
     Ok(())
 }
 
-pub(crate) fn unique_violation(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
-}
+pub(crate) use db::unique_violation;
 
 /// Kinds of account-owned rows, for telling "another account's" (403) from "no such" (404).
 #[derive(Clone, Copy, Debug)]
@@ -239,7 +211,8 @@ impl Store {
             Owned::ApiKey => " AND revoked_at IS NULL",
             _ => "",
         };
-        let row = sqlx::query(&format!("SELECT account_id FROM {table} WHERE id = $1{live}"))
+        let sql = format!("SELECT account_id FROM {table} WHERE id = $1{live}");
+        let row = query(&sql)
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;

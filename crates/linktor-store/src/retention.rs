@@ -4,7 +4,7 @@
 //! with no conversation and not seen within the same period.
 
 use linktor_core::ChannelId;
-use sqlx::Row;
+use crate::db::query;
 
 use crate::{now_ms, Result, Store};
 
@@ -15,13 +15,13 @@ impl Store {
     pub async fn purge_expired(&self) -> Result<u64> {
         let now = now_ms();
         let mut purged = 0;
-        let channels = sqlx::query("SELECT id, settings FROM channels").fetch_all(&self.pool).await?;
+        let channels = query("SELECT id, settings FROM channels").fetch_all(&self.pool).await?;
         for row in &channels {
             let id = ChannelId::from_trusted(row.try_get("id")?);
             let settings: linktor_core::channel::ChannelSettings = crate::json_col(row, "settings")?;
             let cutoff = now - i64::from(settings.privacy.data_retention) * DAY_MS;
             purged += self.purge_where(&id, "c.last_activity_at < $2", cutoff).await?;
-            sqlx::query(
+            query(
                 "DELETE FROM visitors WHERE channel_id = $1 AND last_seen_at < $2
                    AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = visitors.id)",
             )
@@ -34,7 +34,7 @@ impl Store {
         purged += self
             .purge_where_visitor("c.last_activity_at < $1 - v.retention_days * 86400000", now)
             .await?;
-        sqlx::query(
+        query(
             "DELETE FROM visitors WHERE retention_days IS NOT NULL AND last_seen_at < $1 - retention_days * 86400000
                AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = visitors.id)",
         )
@@ -45,29 +45,29 @@ impl Store {
     }
 
     async fn purge_where(&self, channel: &ChannelId, condition: &str, bound: i64) -> Result<u64> {
-        let (mut tx, _gate) = self.begin_write().await?;
+        let mut tx = self.begin_write().await?;
         let ids = format!("SELECT c.id FROM conversations c WHERE c.channel_id = $1 AND {condition}");
-        sqlx::query(&format!("DELETE FROM messages WHERE conversation_id IN ({ids})"))
+        query(&format!("DELETE FROM messages WHERE conversation_id IN ({ids})"))
             .bind(channel.as_str())
             .bind(bound)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
-        let done = sqlx::query(&format!("DELETE FROM conversations WHERE id IN ({ids})"))
+        let done = query(&format!("DELETE FROM conversations WHERE id IN ({ids})"))
             .bind(channel.as_str())
             .bind(bound)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         tx.commit().await?;
         Ok(done.rows_affected())
     }
 
     async fn purge_where_visitor(&self, condition: &str, now: i64) -> Result<u64> {
-        let (mut tx, _gate) = self.begin_write().await?;
+        let mut tx = self.begin_write().await?;
         let ids = format!(
             "SELECT c.id FROM conversations c JOIN visitors v ON v.id = c.visitor_id WHERE v.retention_days IS NOT NULL AND {condition}"
         );
-        sqlx::query(&format!("DELETE FROM messages WHERE conversation_id IN ({ids})")).bind(now).execute(&mut *tx).await?;
-        let done = sqlx::query(&format!("DELETE FROM conversations WHERE id IN ({ids})")).bind(now).execute(&mut *tx).await?;
+        query(&format!("DELETE FROM messages WHERE conversation_id IN ({ids})")).bind(now).execute(&mut tx).await?;
+        let done = query(&format!("DELETE FROM conversations WHERE id IN ({ids})")).bind(now).execute(&mut tx).await?;
         tx.commit().await?;
         Ok(done.rows_affected())
     }

@@ -4,7 +4,7 @@
 //! removed, or after `SESSION_IDLE_MS` without use.
 
 use linktor_core::{random_token, AccountId, AgentId};
-use sqlx::Row;
+use crate::db::query;
 
 use crate::{accounts::agent_from_row, hash_secret, now_ms, Agent, Result, Store};
 
@@ -24,8 +24,7 @@ impl Store {
         let token = random_token(43);
         let csrf = random_token(32);
         let now = now_ms();
-        let (mut conn, _gate) = self.write_conn().await?;
-        sqlx::query(
+                query(
             "INSERT INTO agent_sessions (token_hash, agent_id, account_id, csrf_token, created_at, last_used_at)
              VALUES ($1, $2, $3, $4, $5, $5)",
         )
@@ -34,7 +33,7 @@ impl Store {
         .bind(account.as_str())
         .bind(&csrf)
         .bind(now)
-        .execute(&mut *conn)
+        .execute(&self.pool)
         .await?;
         Ok((token, csrf))
     }
@@ -44,7 +43,7 @@ impl Store {
     pub async fn session(&self, token: &str) -> Result<Option<AgentSession>> {
         let hash = hash_secret(token);
         let now = now_ms();
-        let row = sqlx::query(
+        let row = query(
             "SELECT a.*, s.csrf_token AS s_csrf, s.last_used_at AS s_used FROM agent_sessions s
              JOIN agents a ON a.id = s.agent_id AND a.account_id = s.account_id
              WHERE s.token_hash = $1 AND a.deleted_at IS NULL",
@@ -59,26 +58,23 @@ impl Store {
             return Ok(None);
         }
         if now - used > 60_000 {
-            let (mut conn, _gate) = self.write_conn().await?;
-            sqlx::query("UPDATE agent_sessions SET last_used_at = $1 WHERE token_hash = $2").bind(now).bind(&hash).execute(&mut *conn).await?;
+                        query("UPDATE agent_sessions SET last_used_at = $1 WHERE token_hash = $2").bind(now).bind(&hash).execute(&self.pool).await?;
         }
         Ok(Some(AgentSession { agent: agent_from_row(&row)?, csrf_token: row.try_get("s_csrf")? }))
     }
 
     pub async fn delete_session(&self, token: &str) -> Result<()> {
-        let (mut conn, _gate) = self.write_conn().await?;
-        sqlx::query("DELETE FROM agent_sessions WHERE token_hash = $1").bind(hash_secret(token)).execute(&mut *conn).await?;
+                query("DELETE FROM agent_sessions WHERE token_hash = $1").bind(hash_secret(token)).execute(&self.pool).await?;
         Ok(())
     }
 
     /// Ends every session of `agent` except the one with token `keep`.
     pub async fn delete_agent_sessions(&self, agent: &AgentId, keep: Option<&str>) -> Result<()> {
         let keep = keep.map(hash_secret).unwrap_or_default();
-        let (mut conn, _gate) = self.write_conn().await?;
-        sqlx::query("DELETE FROM agent_sessions WHERE agent_id = $1 AND token_hash <> $2")
+                query("DELETE FROM agent_sessions WHERE agent_id = $1 AND token_hash <> $2")
             .bind(agent.as_str())
             .bind(keep)
-            .execute(&mut *conn)
+            .execute(&self.pool)
             .await?;
         Ok(())
     }

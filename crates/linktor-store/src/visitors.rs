@@ -3,7 +3,7 @@
 //! IP — truncated before it gets here when the channel anonymizes IPs).
 
 use linktor_core::{api::Visitor, AccountId, ChannelId, VisitorId, VisitorUser};
-use sqlx::{any::AnyRow, Row};
+use crate::db::{query, Row};
 use std::collections::BTreeMap;
 
 use crate::{found, json_col, now_ms, to_json, to_time, Result, Store, StoreError};
@@ -27,7 +27,7 @@ pub struct NewVisitor<'a> {
     pub retention_days: Option<u32>,
 }
 
-pub(crate) fn visitor_from_row(row: &AnyRow) -> Result<VisitorRecord> {
+pub(crate) fn visitor_from_row(row: &Row) -> Result<VisitorRecord> {
     let verified: Option<String> = row.try_get("verified_user_id")?;
     let retention: Option<i64> = row.try_get("retention_days")?;
     Ok(VisitorRecord {
@@ -50,8 +50,7 @@ impl Store {
     pub async fn create_visitor(&self, new: NewVisitor<'_>) -> Result<VisitorRecord> {
         let id = VisitorId::generate();
         let now = now_ms();
-        let (mut conn, _gate) = self.write_conn().await?;
-        sqlx::query(
+                query(
             "INSERT INTO visitors (id, account_id, channel_id, verified_user_id, user_json, context, anonymize_ip, retention_days, created_at, last_seen_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
         )
@@ -64,14 +63,13 @@ impl Store {
         .bind(new.anonymize_ip as i64)
         .bind(new.retention_days.map(i64::from))
         .bind(now)
-        .execute(&mut *conn)
+        .execute(&self.pool)
         .await?;
-        drop((conn, _gate));
         self.visitor(new.account, &id).await
     }
 
     pub async fn visitor(&self, account: &AccountId, id: &VisitorId) -> Result<VisitorRecord> {
-        let row = sqlx::query("SELECT * FROM visitors WHERE id = $1 AND account_id = $2")
+        let row = query("SELECT * FROM visitors WHERE id = $1 AND account_id = $2")
             .bind(id.as_str())
             .bind(account.as_str())
             .fetch_optional(&self.pool)
@@ -82,7 +80,7 @@ impl Store {
 
     /// The visitor a verified `user.id` maps to on this channel, on any device.
     pub async fn visitor_by_verified_user(&self, channel: &ChannelId, user_id: &str) -> Result<Option<VisitorRecord>> {
-        let row = sqlx::query("SELECT * FROM visitors WHERE channel_id = $1 AND verified_user_id = $2")
+        let row = query("SELECT * FROM visitors WHERE channel_id = $1 AND verified_user_id = $2")
             .bind(channel.as_str())
             .bind(user_id)
             .fetch_optional(&self.pool)
@@ -99,8 +97,7 @@ impl Store {
         context: &BTreeMap<String, String>,
         verified_user_id: Option<&str>,
     ) -> Result<()> {
-        let (mut conn, _gate) = self.write_conn().await?;
-        let done = sqlx::query(
+                let done = query(
             "UPDATE visitors SET user_json = $1, context = $2, last_seen_at = $3,
                 verified_user_id = COALESCE($4, verified_user_id)
              WHERE id = $5 AND account_id = $6",
@@ -111,14 +108,14 @@ impl Store {
         .bind(verified_user_id)
         .bind(id.as_str())
         .bind(account.as_str())
-        .execute(&mut *conn)
+        .execute(&self.pool)
         .await?;
         found(&done)?;
         Ok(())
     }
 
     pub async fn list_visitors(&self, account: &AccountId, limit: i64, before_ms: Option<i64>) -> Result<Vec<VisitorRecord>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT * FROM visitors WHERE account_id = $1 AND last_seen_at < $2 ORDER BY last_seen_at DESC, id LIMIT $3",
         )
         .bind(account.as_str())

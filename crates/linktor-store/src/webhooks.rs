@@ -7,7 +7,7 @@ use linktor_core::{
     api::{DeliveryAttempt, DeliveryStatus, WebhookDelivery, WebhookEndpoint},
     random_token, webhook::{filter_accepts, WebhookEvent}, AccountId, DeliveryId, WebhookId,
 };
-use sqlx::{any::AnyRow, Any, Row, Transaction};
+use crate::db::{query, Conn, Row};
 use std::collections::HashMap;
 
 use crate::{found, json_col, now_ms, placeholders, to_json, to_time, Result, Store, StoreError};
@@ -39,7 +39,7 @@ pub struct ClaimedDelivery {
 #[derive(Default)]
 pub(crate) struct EndpointCache(HashMap<AccountId, Vec<EndpointRecord>>);
 
-fn endpoint_from_row(row: &AnyRow) -> Result<EndpointRecord> {
+fn endpoint_from_row(row: &Row) -> Result<EndpointRecord> {
     Ok(EndpointRecord {
         account_id: AccountId::from_trusted(row.try_get("account_id")?),
         secret: row.try_get("secret")?,
@@ -53,7 +53,7 @@ fn endpoint_from_row(row: &AnyRow) -> Result<EndpointRecord> {
     })
 }
 
-fn delivery_from_row(row: &AnyRow) -> Result<WebhookDelivery> {
+fn delivery_from_row(row: &Row) -> Result<WebhookDelivery> {
     let status: String = row.try_get("status")?;
     let status = match status.as_str() {
         "delivered" => DeliveryStatus::Delivered,
@@ -83,7 +83,7 @@ impl Store {
     pub async fn create_webhook_endpoint(&self, account: &AccountId, url: &str, events: &[String]) -> Result<EndpointRecord> {
         let id = WebhookId::generate();
         let secret = format!("whsec_{}", random_token(32));
-        sqlx::query(
+        query(
             "INSERT INTO webhook_endpoints (id, account_id, url, events, secret, enabled, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6)",
         )
         .bind(id.as_str())
@@ -98,7 +98,7 @@ impl Store {
     }
 
     pub async fn webhook_endpoint(&self, account: &AccountId, id: &WebhookId) -> Result<EndpointRecord> {
-        let row = sqlx::query("SELECT * FROM webhook_endpoints WHERE id = $1 AND account_id = $2 AND deleted_at IS NULL")
+        let row = query("SELECT * FROM webhook_endpoints WHERE id = $1 AND account_id = $2 AND deleted_at IS NULL")
             .bind(id.as_str())
             .bind(account.as_str())
             .fetch_optional(&self.pool)
@@ -108,7 +108,7 @@ impl Store {
     }
 
     pub async fn list_webhook_endpoints(&self, account: &AccountId) -> Result<Vec<EndpointRecord>> {
-        let rows = sqlx::query("SELECT * FROM webhook_endpoints WHERE account_id = $1 AND deleted_at IS NULL ORDER BY created_at, id")
+        let rows = query("SELECT * FROM webhook_endpoints WHERE account_id = $1 AND deleted_at IS NULL ORDER BY created_at, id")
             .bind(account.as_str())
             .fetch_all(&self.pool)
             .await?;
@@ -116,7 +116,7 @@ impl Store {
     }
 
     pub async fn delete_webhook_endpoint(&self, account: &AccountId, id: &WebhookId) -> Result<()> {
-        let done = sqlx::query("UPDATE webhook_endpoints SET deleted_at = $1, enabled = 0 WHERE id = $2 AND account_id = $3 AND deleted_at IS NULL")
+        let done = query("UPDATE webhook_endpoints SET deleted_at = $1, enabled = 0 WHERE id = $2 AND account_id = $3 AND deleted_at IS NULL")
             .bind(now_ms())
             .bind(id.as_str())
             .bind(account.as_str())
@@ -129,7 +129,7 @@ impl Store {
     /// Queues `events` for every enabled endpoint of `account` whose filter takes them.
     pub(crate) async fn enqueue_events(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut Conn,
         cache: &mut EndpointCache,
         account: &AccountId,
         events: Vec<WebhookEvent>,
@@ -138,9 +138,9 @@ impl Store {
             return Ok(());
         }
         if !cache.0.contains_key(account) {
-            let rows = sqlx::query("SELECT * FROM webhook_endpoints WHERE account_id = $1 AND enabled = 1 AND deleted_at IS NULL")
+            let rows = query("SELECT * FROM webhook_endpoints WHERE account_id = $1 AND enabled = 1 AND deleted_at IS NULL")
                 .bind(account.as_str())
-                .fetch_all(&mut **tx)
+                .fetch_all(&mut *tx)
                 .await?;
             let endpoints = rows.iter().map(endpoint_from_row).collect::<Result<Vec<_>>>()?;
             cache.0.insert(account.clone(), endpoints);
@@ -169,18 +169,18 @@ impl Store {
             let sql = format!(
                 "INSERT INTO webhook_deliveries (id, account_id, endpoint_id, event, payload, status, attempts, next_attempt_at, created_at) VALUES {values}"
             );
-            let mut q = sqlx::query(&sql).bind(account.as_str()).bind(now);
+            let mut q = query(&sql).bind(account.as_str()).bind(now);
             for (endpoint, event, payload) in chunk {
                 q = q.bind(DeliveryId::generate().to_string()).bind(*endpoint).bind(*event).bind(payload.as_str());
             }
-            q.execute(&mut **tx).await?;
+            q.execute(&mut *tx).await?;
         }
         Ok(())
     }
 
     /// Queues one event on its own (for changes that store nothing else).
     pub async fn enqueue_event(&self, account: &AccountId, event: WebhookEvent) -> Result<()> {
-        let (mut tx, _gate) = self.begin_write().await?;
+        let mut tx = self.begin_write().await?;
         self.enqueue_events(&mut tx, &mut EndpointCache::default(), account, vec![event]).await?;
         tx.commit().await?;
         Ok(())
@@ -189,8 +189,8 @@ impl Store {
     /// Claims up to `limit` due deliveries for `lease_ms`.
     pub async fn claim_due_deliveries(&self, limit: i64, lease_ms: i64) -> Result<Vec<ClaimedDelivery>> {
         let now = now_ms();
-        let (mut tx, _gate) = self.begin_write().await?;
-        let rows = sqlx::query(&format!(
+        let mut tx = self.begin_write().await?;
+        let rows = query(&format!(
             "SELECT d.id, d.event, d.payload, d.attempts, e.url, e.secret
              FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
              WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND (d.locked_until IS NULL OR d.locked_until < $1)
@@ -202,15 +202,15 @@ impl Store {
         ))
         .bind(now)
         .bind(limit)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut tx)
         .await?;
         let mut claimed = Vec::with_capacity(rows.len());
         for row in &rows {
             let id: String = row.try_get("id")?;
-            sqlx::query("UPDATE webhook_deliveries SET locked_until = $1 WHERE id = $2")
+            query("UPDATE webhook_deliveries SET locked_until = $1 WHERE id = $2")
                 .bind(now + lease_ms)
                 .bind(&id)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
             claimed.push(ClaimedDelivery {
                 id: DeliveryId::from_trusted(id),
@@ -227,7 +227,7 @@ impl Store {
 
     /// When the next delivery falls due (for the worker to sleep until then).
     pub async fn next_delivery_due(&self) -> Result<Option<i64>> {
-        let row = sqlx::query("SELECT MIN(next_attempt_at) AS due FROM webhook_deliveries WHERE status = 'pending'")
+        let row = query("SELECT MIN(next_attempt_at) AS due FROM webhook_deliveries WHERE status = 'pending'")
             .fetch_one(&self.pool)
             .await?;
         Ok(row.try_get::<Option<i64>, _>("due")?)
@@ -245,17 +245,20 @@ impl Store {
         }
         // Two statements per chunk: read the logs, then one UPDATE whose CASE
         // gives each delivery its own status, time and log.
-        let (mut tx, _gate) = self.begin_write().await?;
+        let mut tx = self.begin_write().await?;
         let now = now_ms();
         let mut attempts = attempts.into_iter().peekable();
         while attempts.peek().is_some() {
             let chunk: Vec<_> = attempts.by_ref().take(ATTEMPT_CHUNK).collect();
             let select = format!("SELECT id, attempt_log FROM webhook_deliveries WHERE id IN ({})", placeholders(1, chunk.len()));
-            let mut q = sqlx::query_as::<_, (String, String)>(&select);
+            let mut q = query(&select);
             for (id, _, _) in &chunk {
                 q = q.bind(id.as_str());
             }
-            let mut logs: std::collections::HashMap<String, String> = q.fetch_all(&mut *tx).await?.into_iter().collect();
+            let mut logs = HashMap::new();
+            for row in q.fetch_all(&mut tx).await? {
+                logs.insert(row.try_get::<String, _>("id")?, row.try_get::<String, _>("attempt_log")?);
+            }
             let mut rows = Vec::with_capacity(chunk.len());
             for (id, attempt, outcome) in chunk {
                 let text = logs.remove(id.as_str()).ok_or(StoreError::NotFound)?;
@@ -278,11 +281,11 @@ impl Store {
                 case(2),
                 case(3)
             );
-            let mut u = sqlx::query(&update);
+            let mut u = query(&update);
             for (id, status, next, log) in &rows {
                 u = u.bind(id.as_str()).bind(*status).bind(*next).bind(log.as_str());
             }
-            u.execute(&mut *tx).await?;
+            u.execute(&mut tx).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -290,7 +293,7 @@ impl Store {
 
     pub async fn list_deliveries(&self, account: &AccountId, endpoint: &WebhookId, limit: i64) -> Result<Vec<WebhookDelivery>> {
         self.webhook_endpoint(account, endpoint).await?;
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT * FROM webhook_deliveries WHERE endpoint_id = $1 AND account_id = $2 ORDER BY created_at DESC, id LIMIT $3",
         )
         .bind(endpoint.as_str())
@@ -302,7 +305,7 @@ impl Store {
     }
 
     pub async fn delivery(&self, account: &AccountId, id: &DeliveryId) -> Result<WebhookDelivery> {
-        let row = sqlx::query("SELECT * FROM webhook_deliveries WHERE id = $1 AND account_id = $2")
+        let row = query("SELECT * FROM webhook_deliveries WHERE id = $1 AND account_id = $2")
             .bind(id.as_str())
             .bind(account.as_str())
             .fetch_optional(&self.pool)
@@ -313,7 +316,7 @@ impl Store {
 
     /// Queues a delivery again now (the dashboard's resend button).
     pub async fn resend_delivery(&self, account: &AccountId, id: &DeliveryId) -> Result<WebhookDelivery> {
-        let done = sqlx::query(
+        let done = query(
             "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $1, locked_until = NULL WHERE id = $2 AND account_id = $3",
         )
         .bind(now_ms())

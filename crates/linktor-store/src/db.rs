@@ -1,0 +1,570 @@
+//! The two database engines behind one small query API, so the store's SQL is
+//! written once (`$1`-style placeholders, portable statements) and runs on
+//! either.
+//!
+//! - **SQLite** through rusqlite, run on the calling thread. A query on a
+//!   page-cached database takes microseconds, far less than handing it to a
+//!   worker thread and back, which is what sqlx's SQLite driver does for
+//!   every statement (that hand-off was most of the server's time per
+//!   message). Reads use a small pool of connections; every write goes
+//!   through the one writer connection, taken in turn (SQLite has one writer
+//!   anyway), so no writer ever waits in SQLite's busy handler.
+//! - **PostgreSQL** through sqlx's native driver.
+//!
+//! Values cross as a few portable kinds (`Value`): integers, floats, booleans,
+//! text, bytes and typed NULLs.
+
+use std::{
+    borrow::Cow,
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use sqlx::{postgres::PgRow, Column, Postgres, Row as _, TypeInfo, ValueRef};
+use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
+
+use crate::{Result, StoreError};
+
+/// Idle read connections kept open (more are opened under load, then closed).
+const IDLE_READERS: usize = 8;
+/// Prepared statements kept per SQLite connection.
+const STATEMENT_CACHE: usize = 256;
+
+/// A connected database.
+#[derive(Clone)]
+pub enum Db {
+    Sqlite(Arc<Sqlite>),
+    Postgres(sqlx::PgPool),
+}
+
+pub struct Sqlite {
+    path: PathBuf,
+    synchronous: &'static str,
+    writer: Arc<AsyncMutex<rusqlite::Connection>>,
+    readers: Mutex<Vec<rusqlite::Connection>>,
+}
+
+impl Sqlite {
+    /// Opens (creating it if needed) the database file at `path`.
+    pub fn open(path: &Path, full_sync: bool) -> Result<Self> {
+        let synchronous = if full_sync { "FULL" } else { "NORMAL" };
+        let writer = open_connection(path, synchronous)?;
+        Ok(Self { path: path.to_owned(), synchronous, writer: Arc::new(AsyncMutex::new(writer)), readers: Mutex::new(Vec::new()) })
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&rusqlite::Connection) -> Result<T>) -> Result<T> {
+        let pooled = self.readers.lock().expect("reader pool").pop();
+        let conn = match pooled {
+            Some(c) => c,
+            None => open_connection(&self.path, self.synchronous)?,
+        };
+        let out = f(&conn);
+        let mut idle = self.readers.lock().expect("reader pool");
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+        out
+    }
+}
+
+fn open_connection(path: &Path, synchronous: &str) -> Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open(path)?;
+    // WAL lets readers run beside the one writer; NORMAL loses nothing when
+    // the process dies (only the last commits on a power loss). Statement
+    // journals (a multi-row statement's undo) stay in memory, not temp files.
+    conn.execute_batch(&format!(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+    ))?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(conn)
+}
+
+/// What kind of NULL a parameter is: PostgreSQL wants a typed one.
+#[derive(Clone, Copy, Debug)]
+pub enum Kind {
+    Int,
+    Float,
+    Bool,
+    Text,
+    Bytes,
+}
+
+/// One parameter or column value.
+#[derive(Clone, Debug)]
+pub enum Value<'a> {
+    Null(Kind),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Text(Cow<'a, str>),
+    Bytes(Cow<'a, [u8]>),
+}
+
+/// A Rust value that binds as a parameter.
+pub trait Bind<'a> {
+    const KIND: Kind;
+    fn value(self) -> Value<'a>;
+}
+
+macro_rules! bind_as {
+    ($kind:ident, $($t:ty => |$v:ident| $e:expr),* $(,)?) => {$(
+        impl<'a> Bind<'a> for $t {
+            const KIND: Kind = Kind::$kind;
+            fn value(self) -> Value<'a> {
+                let $v = self;
+                $e
+            }
+        }
+    )*};
+}
+bind_as!(Int, i64 => |v| Value::Int(v), i32 => |v| Value::Int(v.into()), u32 => |v| Value::Int(v.into()));
+bind_as!(Float, f64 => |v| Value::Float(v));
+bind_as!(Bool, bool => |v| Value::Bool(v));
+bind_as!(Text, &'a str => |v| Value::Text(Cow::Borrowed(v)), &'a String => |v| Value::Text(Cow::Borrowed(v.as_str())), String => |v| Value::Text(Cow::Owned(v)));
+bind_as!(Bytes, &'a [u8] => |v| Value::Bytes(Cow::Borrowed(v)), Vec<u8> => |v| Value::Bytes(Cow::Owned(v)));
+
+impl<'a, T: Bind<'a>> Bind<'a> for Option<T> {
+    const KIND: Kind = T::KIND;
+    fn value(self) -> Value<'a> {
+        match self {
+            Some(v) => v.value(),
+            None => Value::Null(T::KIND),
+        }
+    }
+}
+
+/// A statement and its parameters (`$1`, `$2`, … in the SQL).
+pub struct Query<'q> {
+    sql: &'q str,
+    args: Vec<Value<'q>>,
+}
+
+pub fn query(sql: &str) -> Query<'_> {
+    Query { sql, args: Vec::new() }
+}
+
+/// Where a statement runs: the database (a pooled connection; on SQLite,
+/// the writer for anything but a read) or a connection held for a
+/// transaction.
+pub enum On<'c> {
+    Db(&'c Db),
+    Conn(&'c mut Conn),
+}
+
+impl<'c> From<&'c Db> for On<'c> {
+    fn from(db: &'c Db) -> Self {
+        On::Db(db)
+    }
+}
+
+impl<'c> From<&'c mut Conn> for On<'c> {
+    fn from(c: &'c mut Conn) -> Self {
+        On::Conn(c)
+    }
+}
+
+impl<'c> From<&'c mut &mut Conn> for On<'c> {
+    fn from(c: &'c mut &mut Conn) -> Self {
+        On::Conn(c)
+    }
+}
+
+/// What a statement that returns no rows did.
+#[derive(Clone, Copy, Debug)]
+pub struct Done {
+    rows_affected: u64,
+}
+
+impl Done {
+    pub fn rows_affected(&self) -> u64 {
+        self.rows_affected
+    }
+}
+
+enum Output {
+    Rows(Vec<Row>),
+    Done(Done),
+}
+
+impl<'q> Query<'q> {
+    pub fn bind<T: Bind<'q>>(mut self, value: T) -> Self {
+        self.args.push(value.value());
+        self
+    }
+
+    pub async fn fetch_all<'c>(self, on: impl Into<On<'c>>) -> Result<Vec<Row>> {
+        match run(on.into(), self, true).await? {
+            Output::Rows(rows) => Ok(rows),
+            Output::Done(_) => unreachable!("asked for rows"),
+        }
+    }
+
+    pub async fn fetch_optional<'c>(self, on: impl Into<On<'c>>) -> Result<Option<Row>> {
+        Ok(self.fetch_all(on).await?.into_iter().next())
+    }
+
+    pub async fn fetch_one<'c>(self, on: impl Into<On<'c>>) -> Result<Row> {
+        self.fetch_optional(on).await?.ok_or(StoreError::NotFound)
+    }
+
+    pub async fn execute<'c>(self, on: impl Into<On<'c>>) -> Result<Done> {
+        match run(on.into(), self, false).await? {
+            Output::Done(done) => Ok(done),
+            Output::Rows(_) => unreachable!("asked for a count"),
+        }
+    }
+}
+
+/// Whether a statement only reads (runs on a read connection on SQLite).
+fn reads_only(sql: &str) -> bool {
+    let head = sql.trim_start().get(..6).unwrap_or_default();
+    head.eq_ignore_ascii_case("select")
+}
+
+async fn run(on: On<'_>, q: Query<'_>, rows: bool) -> Result<Output> {
+    match on {
+        On::Db(Db::Sqlite(s)) if reads_only(q.sql) => s.read(|c| sqlite_run(c, &q, rows)),
+        On::Db(Db::Sqlite(s)) => sqlite_run(&*s.writer.lock().await, &q, rows),
+        On::Db(Db::Postgres(pool)) => pg_run(pool, q, rows).await,
+        On::Conn(Conn::Sqlite(c)) => sqlite_run(&c.conn, &q, rows),
+        On::Conn(Conn::PgTx(tx)) => pg_run(&mut **tx, q, rows).await,
+    }
+}
+
+/// `$12` → `?12`: SQLite numbers `?NNN` parameters exactly as written,
+/// so no name lookup is needed to bind them.
+fn sqlite_sql(sql: &str) -> Cow<'_, str> {
+    if !sql.contains('$') {
+        return Cow::Borrowed(sql);
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(ch) = chars.next() {
+        if ch == '$' && chars.peek().is_some_and(|c| c.is_ascii_digit()) {
+            out.push('?');
+        } else {
+            out.push(ch);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn sqlite_run(conn: &rusqlite::Connection, q: &Query<'_>, want_rows: bool) -> Result<Output> {
+    use rusqlite::types::{ToSqlOutput, ValueRef as SqlRef};
+    let sql = sqlite_sql(q.sql);
+    #[cfg(feature = "testing")]
+    plan_check::check(conn, &sql);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    for i in 1..=stmt.parameter_count() {
+        let value = q.args.get(i - 1).ok_or_else(|| StoreError::Corrupt(format!("no value for parameter ${i}")))?;
+        let bound = match value {
+            Value::Null(_) => ToSqlOutput::Borrowed(SqlRef::Null),
+            Value::Int(v) => ToSqlOutput::Borrowed(SqlRef::Integer(*v)),
+            Value::Float(v) => ToSqlOutput::Borrowed(SqlRef::Real(*v)),
+            Value::Bool(v) => ToSqlOutput::Borrowed(SqlRef::Integer(*v as i64)),
+            Value::Text(v) => ToSqlOutput::Borrowed(SqlRef::Text(v.as_bytes())),
+            Value::Bytes(v) => ToSqlOutput::Borrowed(SqlRef::Blob(v)),
+        };
+        stmt.raw_bind_parameter(i, bound)?;
+    }
+    let names: Arc<[String]> = if want_rows { stmt.column_names().into_iter().map(str::to_owned).collect() } else { Arc::new([]) };
+    let width = names.len();
+    let mut out = Vec::new();
+    let mut rows = stmt.raw_query();
+    while let Some(r) = rows.next()? {
+        if !want_rows {
+            continue;
+        }
+        let mut values = Vec::with_capacity(width);
+        for i in 0..width {
+            values.push(match r.get_ref(i)? {
+                SqlRef::Null => Value::Null(Kind::Text),
+                SqlRef::Integer(v) => Value::Int(v),
+                SqlRef::Real(v) => Value::Float(v),
+                SqlRef::Text(t) => Value::Text(Cow::Owned(
+                    std::str::from_utf8(t).map_err(|e| StoreError::Corrupt(format!("{}: {e}", names[i])))?.to_owned(),
+                )),
+                SqlRef::Blob(b) => Value::Bytes(Cow::Owned(b.to_vec())),
+            });
+        }
+        out.push(Row { names: names.clone(), values });
+    }
+    drop(rows);
+    Ok(if want_rows { Output::Rows(out) } else { Output::Done(Done { rows_affected: conn.changes() }) })
+}
+
+async fn pg_run<'e, E: sqlx::PgExecutor<'e>>(on: E, q: Query<'_>, want_rows: bool) -> Result<Output> {
+    let mut pq = sqlx::query::<Postgres>(q.sql);
+    for value in q.args {
+        pq = match value {
+            Value::Null(Kind::Int) => pq.bind(None::<i64>),
+            Value::Null(Kind::Float) => pq.bind(None::<f64>),
+            Value::Null(Kind::Bool) => pq.bind(None::<bool>),
+            Value::Null(Kind::Text) => pq.bind(None::<String>),
+            Value::Null(Kind::Bytes) => pq.bind(None::<Vec<u8>>),
+            Value::Int(v) => pq.bind(v),
+            Value::Float(v) => pq.bind(v),
+            Value::Bool(v) => pq.bind(v),
+            Value::Text(v) => pq.bind(v.into_owned()),
+            Value::Bytes(v) => pq.bind(v.into_owned()),
+        };
+    }
+    if !want_rows {
+        return Ok(Output::Done(Done { rows_affected: pq.execute(on).await?.rows_affected() }));
+    }
+    let rows = pq.fetch_all(on).await?;
+    let Some(first) = rows.first() else { return Ok(Output::Rows(Vec::new())) };
+    let names: Arc<[String]> = first.columns().iter().map(|c| c.name().to_owned()).collect();
+    rows.iter().map(|r| pg_row(r, &names)).collect::<Result<_>>().map(Output::Rows)
+}
+
+fn pg_row(r: &PgRow, names: &Arc<[String]>) -> Result<Row> {
+    let mut values = Vec::with_capacity(names.len());
+    for (i, col) in r.columns().iter().enumerate() {
+        if r.try_get_raw(i)?.is_null() {
+            values.push(Value::Null(Kind::Text));
+            continue;
+        }
+        values.push(match col.type_info().name() {
+            "INT8" => Value::Int(r.try_get(i)?),
+            "INT4" => Value::Int(r.try_get::<i32, _>(i)?.into()),
+            "INT2" => Value::Int(r.try_get::<i16, _>(i)?.into()),
+            "BOOL" => Value::Bool(r.try_get(i)?),
+            "FLOAT8" => Value::Float(r.try_get(i)?),
+            "FLOAT4" => Value::Float(r.try_get::<f32, _>(i)?.into()),
+            "BYTEA" => Value::Bytes(Cow::Owned(r.try_get(i)?)),
+            _ => Value::Text(Cow::Owned(r.try_get(i)?)),
+        });
+    }
+    Ok(Row { names: names.clone(), values })
+}
+
+/// A result row, owned.
+#[derive(Clone, Debug)]
+pub struct Row {
+    names: Arc<[String]>,
+    values: Vec<Value<'static>>,
+}
+
+/// A column, by name or position.
+pub trait ColumnIndex {
+    fn index(&self, row: &Row) -> Result<usize>;
+}
+
+impl ColumnIndex for &str {
+    fn index(&self, row: &Row) -> Result<usize> {
+        row.names.iter().position(|n| n == self).ok_or_else(|| StoreError::Corrupt(format!("no column `{self}` in the result")))
+    }
+}
+
+impl ColumnIndex for usize {
+    fn index(&self, row: &Row) -> Result<usize> {
+        (*self < row.values.len()).then_some(*self).ok_or_else(|| StoreError::Corrupt(format!("no column {self} in the result")))
+    }
+}
+
+/// A Rust value a column decodes to.
+pub trait Decode: Sized {
+    fn decode(value: &Value<'_>) -> Option<Self>;
+}
+
+impl Decode for i64 {
+    fn decode(value: &Value<'_>) -> Option<Self> {
+        match value {
+            Value::Int(v) => Some(*v),
+            Value::Bool(v) => Some(*v as i64),
+            _ => None,
+        }
+    }
+}
+
+impl Decode for i32 {
+    fn decode(value: &Value<'_>) -> Option<Self> {
+        i64::decode(value).and_then(|v| v.try_into().ok())
+    }
+}
+
+impl Decode for f64 {
+    fn decode(value: &Value<'_>) -> Option<Self> {
+        match value {
+            Value::Float(v) => Some(*v),
+            Value::Int(v) => Some(*v as f64),
+            _ => None,
+        }
+    }
+}
+
+impl Decode for bool {
+    fn decode(value: &Value<'_>) -> Option<Self> {
+        match value {
+            Value::Bool(v) => Some(*v),
+            Value::Int(v) => Some(*v != 0),
+            _ => None,
+        }
+    }
+}
+
+impl Decode for String {
+    fn decode(value: &Value<'_>) -> Option<Self> {
+        match value {
+            Value::Text(v) => Some(v.to_string()),
+            _ => None,
+        }
+    }
+}
+
+impl Decode for Vec<u8> {
+    fn decode(value: &Value<'_>) -> Option<Self> {
+        match value {
+            Value::Bytes(v) => Some(v.to_vec()),
+            Value::Text(v) => Some(v.as_bytes().to_vec()),
+            _ => None,
+        }
+    }
+}
+
+impl<T: Decode> Decode for Option<T> {
+    fn decode(value: &Value<'_>) -> Option<Self> {
+        match value {
+            Value::Null(_) => Some(None),
+            v => T::decode(v).map(Some),
+        }
+    }
+}
+
+impl Row {
+    /// The column `index` as a `T` (the second parameter mirrors sqlx's, so
+    /// `try_get::<T, _>(…)` reads the same).
+    pub fn try_get<T: Decode, I: ColumnIndex>(&self, index: I) -> Result<T> {
+        let i = index.index(self)?;
+        T::decode(&self.values[i]).ok_or_else(|| {
+            StoreError::Corrupt(format!("column `{}` holds {:?}, not a {}", self.names[i], self.values[i], std::any::type_name::<T>()))
+        })
+    }
+}
+
+/// A connection held for a transaction (or a run of writes): on SQLite the
+/// writer, on PostgreSQL a transaction. Dropped without `commit`, it rolls back.
+pub enum Conn {
+    Sqlite(SqliteTx),
+    PgTx(sqlx::Transaction<'static, Postgres>),
+}
+
+pub struct SqliteTx {
+    conn: OwnedMutexGuard<rusqlite::Connection>,
+    open: bool,
+}
+
+impl Drop for SqliteTx {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+impl Db {
+    /// A write transaction. On SQLite it takes the writer and the write lock
+    /// up front (`BEGIN IMMEDIATE`), so a read-then-write transaction never
+    /// fails with "database is locked" halfway.
+    pub async fn begin_write(&self) -> Result<Conn> {
+        match self {
+            Db::Sqlite(s) => {
+                let conn = s.writer.clone().lock_owned().await;
+                conn.execute_batch("BEGIN IMMEDIATE")?;
+                Ok(Conn::Sqlite(SqliteTx { conn, open: true }))
+            }
+            Db::Postgres(pool) => Ok(Conn::PgTx(pool.begin().await?)),
+        }
+    }
+
+    pub async fn close(&self) {
+        if let Db::Postgres(pool) = self {
+            pool.close().await;
+        }
+    }
+}
+
+impl Conn {
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Conn::Sqlite(mut tx) => {
+                tx.conn.execute_batch("COMMIT")?;
+                tx.open = false;
+                Ok(())
+            }
+            Conn::PgTx(tx) => Ok(tx.commit().await?),
+        }
+    }
+}
+
+/// Whether an error is a unique-constraint violation.
+pub fn unique_violation(e: &StoreError) -> bool {
+    match e {
+        StoreError::Db(sqlx::Error::Database(d)) => d.is_unique_violation(),
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+            f.code == rusqlite::ErrorCode::ConstraintViolation
+                && matches!(f.extended_code, rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+        }
+        _ => false,
+    }
+}
+
+/// Under test, every statement's SQLite query plan is looked at once: a
+/// full scan of a table that grows with traffic fails the test, so a query
+/// that silently stops using its index (as one did) is caught.
+#[cfg(feature = "testing")]
+mod plan_check {
+    use std::{collections::HashSet, sync::Mutex};
+
+    /// Tables that grow with every visitor or message.
+    const GROWING: [&str; 5] = ["messages", "conversations", "visitors", "webhook_deliveries", "agent_sessions"];
+    /// Statements that scan on purpose: rare maintenance, not the hot path
+    /// (a visitor's retention is a per-row expression no index can serve).
+    const MAY_SCAN: [&str; 1] = ["DELETE FROM visitors WHERE retention_days IS NOT NULL"];
+
+    static SEEN: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+
+    pub fn check(conn: &rusqlite::Connection, sql: &str) {
+        if !SEEN.lock().unwrap().get_or_insert_with(HashSet::new).insert(sql.to_owned()) {
+            return;
+        }
+        if MAY_SCAN.iter().any(|m| sql.starts_with(m)) || sql.trim_start().to_ascii_uppercase().starts_with("PRAGMA") {
+            return;
+        }
+        let Ok(mut stmt) = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")) else { return };
+        // Parameters stay unbound (NULL): the plan does not depend on them.
+        let mut rows = stmt.raw_query();
+        let mut details = Vec::new();
+        while let Some(r) = rows.next().expect("query plan") {
+            details.push(r.get::<_, String>(3).expect("plan detail"));
+        }
+        for d in &details {
+            let scanned = d.strip_prefix("SCAN ").map(|t| t.split_whitespace().next().unwrap_or_default());
+            if let Some(table) = scanned.filter(|t| GROWING.contains(t)) {
+                panic!("full scan of `{table}`:\n{sql}\nplan: {details:?}");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_keep_their_numbers_on_sqlite() {
+        assert_eq!(sqlite_sql("SELECT $1, $12 WHERE a = $2 AND b = $1"), "SELECT ?1, ?12 WHERE a = ?2 AND b = ?1");
+        assert_eq!(sqlite_sql("SELECT 'x$' || $1"), "SELECT 'x$' || ?1");
+        assert!(matches!(sqlite_sql("SELECT 1"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn only_selects_count_as_reads() {
+        assert!(reads_only("  select * from t"));
+        assert!(!reads_only("UPDATE t SET a = 1 RETURNING a"));
+        assert!(!reads_only("INSERT INTO t VALUES (1)"));
+    }
+}

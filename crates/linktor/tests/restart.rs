@@ -25,6 +25,9 @@ fn serve(dir: &std::path::Path, port: u16) -> Child {
         .env("LINKTOR_DATA_DIR", dir)
         .env("LINKTOR_LISTEN", format!("127.0.0.1:{port}"))
         .env("LINKTOR_LOG", "warn")
+        // A kill may land while the first attempt holds its lease
+        // (2 × timeout + 5 s): a short timeout keeps that wait inside the test's.
+        .env("LINKTOR_WEBHOOK_TIMEOUT", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -117,8 +120,9 @@ async fn a_webhook_survives_a_kill_between_send_and_delivery() {
 
     let mut server = serve(dir.path(), port);
     wait_ready(&base).await;
-    // The first retry after a refused connection comes within a few seconds.
-    for _ in 0..200 {
+    // The first retry after a refused connection comes within a few seconds,
+    // or after the 7 s lease if the kill cut the first attempt short.
+    for _ in 0..400 {
         if !received.lock().unwrap().is_empty() {
             break;
         }

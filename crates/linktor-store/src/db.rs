@@ -43,14 +43,27 @@ pub struct Sqlite {
     synchronous: &'static str,
     writer: Arc<AsyncMutex<rusqlite::Connection>>,
     readers: Mutex<Vec<rusqlite::Connection>>,
+    /// The checkpoint thread runs while this lives.
+    _alive: Arc<()>,
 }
+
+/// How often the WAL is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
 impl Sqlite {
     /// Opens (creating it if needed) the database file at `path`.
     pub fn open(path: &Path, full_sync: bool) -> Result<Self> {
         let synchronous = if full_sync { "FULL" } else { "NORMAL" };
         let writer = open_connection(path, synchronous)?;
-        Ok(Self { path: path.to_owned(), synchronous, writer: Arc::new(AsyncMutex::new(writer)), readers: Mutex::new(Vec::new()) })
+        let alive = Arc::new(());
+        spawn_checkpointer(open_connection(path, synchronous)?, Arc::downgrade(&alive))?;
+        Ok(Self {
+            path: path.to_owned(),
+            synchronous,
+            writer: Arc::new(AsyncMutex::new(writer)),
+            readers: Mutex::new(Vec::new()),
+            _alive: alive,
+        })
     }
 
     fn read<T>(&self, f: impl FnOnce(&rusqlite::Connection) -> Result<T>) -> Result<T> {
@@ -68,13 +81,29 @@ impl Sqlite {
     }
 }
 
+/// Checkpoints on a thread of their own: SQLite otherwise runs one inside
+/// the commit that crosses 1,000 WAL pages, and that commit (a request or a
+/// batch of messages) waits for the copy and its fsync. A passive checkpoint
+/// takes no lock that writers or readers wait for.
+fn spawn_checkpointer(conn: rusqlite::Connection, alive: std::sync::Weak<()>) -> Result<()> {
+    let spawned = std::thread::Builder::new().name("sqlite-checkpoint".into()).spawn(move || {
+        while alive.upgrade().is_some() {
+            std::thread::sleep(CHECKPOINT_EVERY);
+            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                tracing::warn!(error = %e, "SQLite checkpoint failed");
+            }
+        }
+    });
+    spawned.map(drop).map_err(|e| StoreError::Corrupt(format!("cannot start the SQLite checkpoint thread: {e}")))
+}
+
 fn open_connection(path: &Path, synchronous: &str) -> Result<rusqlite::Connection> {
     let conn = rusqlite::Connection::open(path)?;
     // WAL lets readers run beside the one writer; NORMAL loses nothing when
     // the process dies (only the last commits on a power loss). Statement
     // journals (a multi-row statement's undo) stay in memory, not temp files.
     conn.execute_batch(&format!(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=0;"
     ))?;
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);

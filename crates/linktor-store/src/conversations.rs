@@ -545,8 +545,20 @@ impl Store {
         };
         let dir = if direction == Direction::Inbound { "inbound" } else { "outbound" };
         let now = now_ms();
+        let row = query(&format!("SELECT {watermark} AS w, last_seq FROM conversations WHERE id = $1 AND account_id = $2"))
+            .bind(conversation.as_str())
+            .bind(account.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let (old_seq, last_seq): (i64, i64) = (row.try_get("w")?, row.try_get("last_seq")?);
+        if seq <= old_seq || seq > last_seq {
+            // Nothing new is covered (a repeat, or a seq that does not exist yet).
+            return Ok(ReceiptUpdate { seq: old_seq, messages: Vec::new() });
+        }
+        // Never backwards, even if a concurrent receipt (PostgreSQL) moved it meanwhile.
         let row = query(&format!(
-            "UPDATE conversations SET {watermark} = CASE WHEN {watermark} < $1 AND $1 <= last_seq THEN $1 ELSE {watermark} END
+            "UPDATE conversations SET {watermark} = CASE WHEN {watermark} < $1 THEN $1 ELSE {watermark} END
              WHERE id = $2 AND account_id = $3 RETURNING {watermark} AS w"
         ))
         .bind(seq)
@@ -557,7 +569,10 @@ impl Store {
         .ok_or(StoreError::NotFound)?;
         let new_seq: i64 = row.try_get("w")?;
         let mut all_events = Vec::new();
-        let scope = (conversation, account, dir, new_seq, now);
+        // Messages up to the old watermark were marked when it moved there:
+        // only the range it moves over now is looked at (it was the whole
+        // conversation on every receipt, slower the longer a chat ran).
+        let scope = (conversation, account, dir, (old_seq, seq), now);
         let mut marked: Vec<MessageId> = Vec::new();
         for id in mark_column(tx, "delivered_at", scope).await? {
             all_events.extend(events(&id, false));
@@ -587,20 +602,22 @@ impl Store {
     }
 }
 
-/// Sets `column` (delivered_at or read_at) on the scope's messages that lack it; returns their ids.
+/// Sets `column` (delivered_at or read_at) on the scope's messages with a seq
+/// in `(after, up_to]` that lack it; returns their ids.
 async fn mark_column(
     tx: &mut Conn,
     column: &str,
-    (conversation, account, direction, up_to, now): (&ConversationId, &AccountId, &str, i64, i64),
+    (conversation, account, direction, (after, up_to), now): (&ConversationId, &AccountId, &str, (i64, i64), i64),
 ) -> Result<Vec<MessageId>> {
     let rows = query(&format!(
         "UPDATE messages SET {column} = $1 WHERE conversation_id = $2 AND account_id = $3 AND direction = $4
-           AND seq <= $5 AND {column} IS NULL RETURNING id"
+           AND seq > $5 AND seq <= $6 AND {column} IS NULL RETURNING id"
     ))
     .bind(now)
     .bind(conversation.as_str())
     .bind(account.as_str())
     .bind(direction)
+    .bind(after)
     .bind(up_to)
     .fetch_all(&mut *tx)
     .await?;

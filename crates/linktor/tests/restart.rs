@@ -85,6 +85,7 @@ async fn a_webhook_survives_a_kill_between_send_and_delivery() {
     let url = format!("ws://127.0.0.1:{port}/v1/ws?token={}", session["token"].as_str().unwrap());
     let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url).unwrap();
     req.headers_mut().insert("origin", "https://shop.example.com".parse().unwrap());
+    let req2 = req.clone();
     let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
     use futures::{SinkExt, StreamExt};
     ws.send(tokio_tungstenite::tungstenite::Message::text(json!({ "type": "resume", "lastSeq": 0 }).to_string())).await.unwrap();
@@ -136,6 +137,44 @@ async fn a_webhook_survives_a_kill_between_send_and_delivery() {
     assert_eq!(body["data"]["content"]["text"], "survive this");
     // And the REST API still answers with the key made by the CLI.
     let r = http.get(format!("{base}/v1/conversations")).bearer_auth(&key).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    // The CLI writes to the same database while the server runs and writes
+    // too (a visitor keeps sending), and the server sees what it wrote at once.
+    drop(ws); // its server was killed
+    let (mut ws, _) = tokio_tungstenite::connect_async(req2).await.unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let writer = tokio::spawn(async move {
+        let mut rx = rx;
+        let mut acks = 0;
+        for i in 0.. {
+            let f = json!({ "type": "message.send", "clientId": format!("busy{i}"), "content": { "type": "text", "text": "busy" } });
+            ws.send(tokio_tungstenite::tungstenite::Message::text(f.to_string())).await.unwrap();
+            // Within the socket's rate limit (20 a second).
+            let pause = tokio::time::sleep(Duration::from_millis(60));
+            tokio::pin!(pause);
+            loop {
+                tokio::select! {
+                    _ = &mut pause => break,
+                    frame = ws.next() => if frame.unwrap().unwrap().to_text().unwrap_or("").contains("\"ack\"") { acks += 1 },
+                }
+            }
+            if rx.try_recv().is_ok() {
+                break;
+            }
+        }
+        acks
+    });
+    let dir_path = dir.path().to_owned();
+    let (second, new_key) = tokio::task::spawn_blocking(move || {
+        let second = cli(&dir_path, &["channel", "create", "--name", "Blog", "--allowed-domains", "blog.example.com"]);
+        let new_key = cli(&dir_path, &["api-key", "create", "--name", "second"]);
+        (second, new_key)
+    })
+    .await
+    .unwrap();
+    let _ = tx.send(());
+    assert!(writer.await.unwrap() > 0, "the visitor's messages were stored meanwhile");
+    let r = http.get(format!("{base}/v1/channels/{}", second["id"].as_str().unwrap())).bearer_auth(new_key["key"].as_str().unwrap()).send().await.unwrap();
     assert_eq!(r.status(), 200);
     server.kill().unwrap();
     let _ = server.wait();

@@ -81,13 +81,13 @@ impl Store {
             .execute(&self.pool)
             .await?;
         let row = query("SELECT value FROM server_settings WHERE key = $1").bind(key).fetch_one(&self.pool).await?;
-        Ok(row.try_get("value")?)
+        row.try_get("value")
     }
 
     /// A server-wide setting, if set.
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
         let row = query("SELECT value FROM server_settings WHERE key = $1").bind(key).fetch_optional(&self.pool).await?;
-        Ok(row.map(|r| r.try_get("value")).transpose()?)
+        row.map(|r| r.try_get("value")).transpose()
     }
 
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
@@ -113,7 +113,7 @@ impl Store {
     /// The oldest account, the one CLI commands act on by default.
     pub async fn first_account(&self) -> Result<Option<AccountId>> {
         let row = query("SELECT id FROM accounts ORDER BY created_at, id LIMIT 1").fetch_optional(&self.pool).await?;
-        Ok(row.map(|r| r.try_get::<String, _>("id").map(AccountId::from_trusted)).transpose()?)
+        row.map(|r| r.try_get::<String, _>("id").map(AccountId::from_trusted)).transpose()
     }
 
     pub async fn account_exists(&self, id: &AccountId) -> Result<bool> {
@@ -144,7 +144,7 @@ impl Store {
         .bind(now_ms())
         .execute(&self.pool)
         .await
-        .map_err(|e| if unique_violation(&e) { StoreError::Conflict("an agent with this email exists".into()) } else { e.into() })?;
+        .map_err(|e| if unique_violation(&e) { StoreError::Conflict("an agent with this email exists".into()) } else { e })?;
         self.agent(account, &id).await
     }
 

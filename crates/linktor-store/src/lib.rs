@@ -216,6 +216,6 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.map(|r| r.try_get::<String, _>("account_id").map(linktor_core::AccountId::from_trusted)).transpose()?)
+        row.map(|r| r.try_get::<String, _>("account_id").map(linktor_core::AccountId::from_trusted)).transpose()
     }
 }

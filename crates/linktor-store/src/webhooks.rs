@@ -230,7 +230,7 @@ impl Store {
         let row = query("SELECT MIN(next_attempt_at) AS due FROM webhook_deliveries WHERE status = 'pending'")
             .fetch_one(&self.pool)
             .await?;
-        Ok(row.try_get::<Option<i64>, _>("due")?)
+        row.try_get::<Option<i64>, _>("due")
     }
 
     /// Logs an attempt and moves the delivery on.

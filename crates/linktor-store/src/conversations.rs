@@ -538,6 +538,10 @@ impl Store {
         seq: i64,
         events: &(dyn Fn(&MessageId, bool) -> Vec<WebhookEvent> + Sync),
     ) -> Result<ReceiptUpdate> {
+        // `delivered_seq` serves both directions, but only business
+        // (outbound) messages get delivery receipts, so it is exact as a
+        // lower bound below; a delivery receipt for inbound messages would
+        // need a watermark of its own.
         let watermark = match (direction, read) {
             (Direction::Outbound, true) => "visitor_read_seq",
             (Direction::Inbound, true) => "agent_read_seq",

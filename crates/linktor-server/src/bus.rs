@@ -68,7 +68,9 @@ struct TopicEntry {
 }
 
 struct Inner {
-    topics: Mutex<HashMap<String, TopicEntry>>,
+    /// Keyed by subject; subscriptions share the key (one allocation per
+    /// topic, not one per subscriber).
+    topics: Mutex<HashMap<Arc<str>, TopicEntry>>,
     nats: Option<async_nats::Client>,
 }
 
@@ -79,7 +81,7 @@ pub struct Bus {
 
 pub struct Subscription {
     rx: broadcast::Receiver<Arc<BusEvent>>,
-    subject: String,
+    subject: Arc<str>,
     bus: Weak<Inner>,
 }
 
@@ -95,8 +97,8 @@ impl Drop for Subscription {
         let Some(inner) = self.bus.upgrade() else { return };
         let mut topics = inner.topics.lock().expect("bus lock");
         // Our receiver still counts until this function returns.
-        if topics.get(&self.subject).is_some_and(|t| t.tx.receiver_count() <= 1) {
-            if let Some(entry) = topics.remove(&self.subject) {
+        if topics.get(&*self.subject).is_some_and(|t| t.tx.receiver_count() <= 1) {
+            if let Some(entry) = topics.remove(&*self.subject) {
                 if let Some(task) = entry.nats_task {
                     task.abort();
                 }
@@ -142,7 +144,7 @@ impl Bus {
             }
             None => {
                 let topics = self.inner.topics.lock().expect("bus lock");
-                if let Some(entry) = topics.get(&subject) {
+                if let Some(entry) = topics.get(subject.as_str()) {
                     let _ = entry.tx.send(event);
                 }
             }
@@ -151,10 +153,10 @@ impl Bus {
 
     pub async fn subscribe(&self, topic: &Topic) -> Subscription {
         let subject = topic.subject();
-        let (rx, needs_nats) = {
+        let (subject, rx, needs_nats) = {
             let mut topics = self.inner.topics.lock().expect("bus lock");
-            match topics.get(&subject) {
-                Some(entry) => (entry.tx.subscribe(), false),
+            match topics.get_key_value(subject.as_str()) {
+                Some((key, entry)) => (key.clone(), entry.tx.subscribe(), false),
                 None => {
                     let capacity = match topic {
                         Topic::Visitor(_) => VISITOR_TOPIC_CAPACITY,
@@ -162,8 +164,9 @@ impl Bus {
                         Topic::Account(_) => ACCOUNT_TOPIC_CAPACITY,
                     };
                     let (tx, rx) = broadcast::channel(capacity);
-                    topics.insert(subject.clone(), TopicEntry { tx, nats_task: None });
-                    (rx, self.inner.nats.is_some())
+                    let key: Arc<str> = subject.into();
+                    topics.insert(key.clone(), TopicEntry { tx, nats_task: None });
+                    (key, rx, self.inner.nats.is_some())
                 }
             }
         };
@@ -198,7 +201,7 @@ impl Bus {
                 };
                 let Some(inner) = weak.upgrade() else { return };
                 let topics = inner.topics.lock().expect("bus lock");
-                match topics.get(&subject_owned) {
+                match topics.get(subject_owned.as_str()) {
                     Some(entry) => {
                         let _ = entry.tx.send(Arc::new(event));
                     }

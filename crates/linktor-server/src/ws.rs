@@ -16,8 +16,11 @@ use linktor_core::{
     protocol::validate_client_id, ClientFrame, ConversationId, Direction, Reader, SenderType, ServerFrame,
 };
 use serde::Deserialize;
-use std::time::Duration;
-use tokio::{sync::broadcast::error::RecvError, time::Instant};
+use std::{pin::Pin, time::Duration};
+use tokio::{
+    sync::broadcast::error::RecvError,
+    time::{Instant, Sleep},
+};
 
 use crate::{
     bus::{BusEvent, Topic},
@@ -40,6 +43,8 @@ const RATE_BURST: f64 = 40.0;
 /// Delivery receipts are written at most this often per socket.
 const DELIVERED_FLUSH: Duration = Duration::from_millis(250);
 const CATCH_UP_PAGE: i64 = 200;
+/// The socket gauge's label; a constant, so the socket's task does not keep a copy.
+const SOCKET_KIND: KindLabel = KindLabel { kind: "visitor" };
 
 #[derive(Deserialize)]
 pub struct WsQuery {
@@ -77,7 +82,10 @@ pub async fn visitor_ws(
         .max_message_size(HARD_FRAME_BYTES)
         .max_frame_size(HARD_FRAME_BYTES)
         // Small buffers: an idle socket must cost a few KB, not tungstenite's 128 KB default.
-        .read_buffer_size(1024)
+        // The read buffer is kept for the socket's life and grows to the largest
+        // frame read, so it starts at the size of the usual frames (resume,
+        // typing, read receipts); a larger one costs a second read.
+        .read_buffer_size(128)
         .write_buffer_size(0)
         .max_write_buffer_size(1024 * 1024)
         .on_upgrade(move |socket| {
@@ -85,10 +93,9 @@ pub async fn visitor_ws(
             // second copy of the socket state (idle sockets are most of memory).
             let visitor_socket = VisitorSocket::new(st.clone(), ctx, socket);
             async move {
-                let kind = KindLabel { kind: "visitor" };
-                st.metrics.sockets.get_or_create(&kind).inc();
+                st.metrics.sockets.get_or_create(&SOCKET_KIND).inc();
                 visitor_socket.run().await;
-                st.metrics.sockets.get_or_create(&kind).dec();
+                st.metrics.sockets.get_or_create(&SOCKET_KIND).dec();
                 drop(permit);
             }
         })
@@ -176,7 +183,9 @@ struct VisitorSocket {
     sent_seq: Option<i64>,
     /// Highest business-message seq sent but not yet recorded as delivered.
     undelivered: Option<i64>,
-    flush_at: Option<Instant>,
+    /// When `undelivered` is written. A timer exists only while one waits, so
+    /// an idle socket's task does not hold one.
+    flush: Option<Pin<Box<Sleep>>>,
     rate: RateLimit,
     last_heard: Instant,
 }
@@ -204,7 +213,7 @@ impl VisitorSocket {
             cache: None,
             sent_seq: None,
             undelivered: None,
-            flush_at: None,
+            flush: None,
             rate: RateLimit::new(),
             last_heard: Instant::now(),
         })
@@ -217,7 +226,8 @@ impl VisitorSocket {
         let mut shutdown = self.st.shutdown.clone();
         let mut ping = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
         let close = loop {
-            let flush_at = self.flush_at;
+            let flushing = self.flush.is_some();
+            let flush = self.flush.as_mut();
             let flow = tokio::select! {
                 // The handlers are boxed: their state (store and writer calls)
                 // then takes memory only while a frame is handled, not in
@@ -244,7 +254,7 @@ impl VisitorSocket {
                         self.send_raw(WsMessage::Ping(Default::default())).await
                     }
                 }
-                _ = async { tokio::time::sleep_until(flush_at.unwrap_or_else(Instant::now)).await }, if flush_at.is_some() => {
+                _ = async { if let Some(timer) = flush { timer.await } }, if flushing => {
                     Box::pin(self.flush_delivered()).await;
                     Flow::Continue
                 }
@@ -260,8 +270,10 @@ impl VisitorSocket {
         }
     }
 
-    async fn send(&mut self, f: &ServerFrame) -> Flow {
-        self.send_raw(frame(f)).await
+    /// Serialises `f` before the send starts, so a caller's future does not
+    /// hold the frame (up to 424 bytes) across the await.
+    fn send(&mut self, f: ServerFrame) -> impl std::future::Future<Output = Flow> + '_ {
+        self.send_raw(frame(&f))
     }
 
     async fn send_raw(&mut self, m: WsMessage) -> Flow {
@@ -277,7 +289,7 @@ impl VisitorSocket {
             Incoming::Frame(f) => f,
             Incoming::Skip => return Flow::Continue,
             Incoming::Close(c) => return Flow::Close(c),
-            Incoming::Refuse(code, message) => return self.send(&error_frame(code, message, None)).await,
+            Incoming::Refuse(code, message) => return self.send(error_frame(code, message, None)).await,
         };
         let client_id = match &parsed {
             ClientFrame::MessageSend { client_id, .. }
@@ -285,41 +297,56 @@ impl VisitorSocket {
             | ClientFrame::FormSubmit { client_id, .. } => Some(client_id.clone()),
             _ => None,
         };
-        match self.handle(parsed).await {
+        let handled = match parsed {
+            // `run` boxes this function, and a box is as large as its largest
+            // state. Every socket sends `resume` at once (a page load, a server
+            // restart), so that path stays inline and small (600 bytes in all);
+            // the other frames' state (5.5 KB: message writes) is boxed apart.
+            ClientFrame::Resume { last_seq } => self.resume(last_seq).await,
+            other => Box::pin(self.handle(other)).await,
+        };
+        match handled {
             Ok(flow) => flow,
             Err(e) => {
                 let (code, message) = frame_error(&e, "visitor");
-                self.send(&error_frame(code, message, client_id)).await
+                self.send(error_frame(code, message, client_id)).await
             }
         }
+    }
+
+    async fn resume(&mut self, last_seq: i64) -> ApiResult<Flow> {
+        let st = self.st.clone();
+        // Only the id and seq are kept: the record is not held across the awaits below.
+        let (conversation, last) = match st.store.current_conversation(&self.ctx.account, &self.ctx.visitor).await? {
+            Some(c) => (Some(c.id), c.last_seq),
+            None => (None, 0),
+        };
+        self.conversation = conversation;
+        self.sent_seq = Some(last_seq.clamp(0, last));
+        let read_seq = match &self.conversation {
+            Some(c) => st.store.receipts(&self.ctx.account, c).await?.1,
+            None => 0,
+        };
+        let agents_online = st.store.agents_online(&self.ctx.account).await?;
+        let ready = ServerFrame::Ready {
+            visitor_id: self.ctx.visitor.clone(),
+            conversation_id: self.conversation.clone(),
+            last_seq: last,
+            read_seq,
+            agents_online,
+        };
+        if let Flow::Close(f) = self.send(ready).await {
+            return Ok(Flow::Close(f));
+        }
+        // Boxed, like `handle`: its state is not part of every resume's.
+        Ok(Box::pin(self.catch_up()).await)
     }
 
     async fn handle(&mut self, parsed: ClientFrame) -> ApiResult<Flow> {
         let st = self.st.clone();
         Ok(match parsed {
-            ClientFrame::Ping => self.send(&ServerFrame::Pong).await,
-            ClientFrame::Resume { last_seq } => {
-                let conversation = st.store.current_conversation(&self.ctx.account, &self.ctx.visitor).await?;
-                self.conversation = conversation.as_ref().map(|c| c.id.clone());
-                let last = conversation.as_ref().map_or(0, |c| c.last_seq);
-                self.sent_seq = Some(last_seq.clamp(0, last));
-                let read_seq = match &self.conversation {
-                    Some(c) => st.store.receipts(&self.ctx.account, c).await?.1,
-                    None => 0,
-                };
-                let agents_online = st.store.agents_online(&self.ctx.account).await?;
-                let ready = ServerFrame::Ready {
-                    visitor_id: self.ctx.visitor.clone(),
-                    conversation_id: self.conversation.clone(),
-                    last_seq: last,
-                    read_seq,
-                    agents_online,
-                };
-                if let Flow::Close(f) = self.send(&ready).await {
-                    return Ok(Flow::Close(f));
-                }
-                self.catch_up().await
-            }
+            ClientFrame::Ping => self.send(ServerFrame::Pong).await,
+            ClientFrame::Resume { .. } => unreachable!("on_frame handles resume"),
             ClientFrame::MessageSend { client_id, content } => {
                 validate_client_id(&client_id)?;
                 if matches!(content, linktor_core::Content::Interactive { .. } | linktor_core::Content::Card { .. }) {
@@ -336,18 +363,18 @@ impl VisitorSocket {
                 }
                 let message = st.visitor_message_cached(&self.ctx, self.cache.get_or_insert_with(Default::default), client_id.clone(), content, None, vec![]).await?;
                 self.conversation = Some(message.conversation_id.clone());
-                self.send(&ServerFrame::Ack { client_id, message: Some(message) }).await
+                self.send(ServerFrame::Ack { client_id, message: Some(message) }).await
             }
             ClientFrame::ButtonClick { message_id, button_id, client_id } => {
                 validate_client_id(&client_id)?;
                 let message = st.button_click(&self.ctx, &message_id, &button_id, client_id.clone()).await?;
-                self.send(&ServerFrame::Ack { client_id, message: Some(message) }).await
+                self.send(ServerFrame::Ack { client_id, message: Some(message) }).await
             }
             ClientFrame::FormSubmit { form, fields, client_id } => {
                 validate_client_id(&client_id)?;
                 let channel = st.store.channel_any_account(&self.ctx.channel).await?;
                 let message = st.form_submit(&self.ctx, &channel, form, fields, client_id.clone()).await?;
-                self.send(&ServerFrame::Ack { client_id, message }).await
+                self.send(ServerFrame::Ack { client_id, message }).await
             }
             ClientFrame::Typing { state } => {
                 if let Some(conversation) = &self.conversation {
@@ -405,15 +432,15 @@ impl VisitorSocket {
                     Some(sent) if message.seq == sent + 1 => {
                         self.sent_seq = Some(message.seq);
                         self.note_delivered(message.direction, message.seq);
-                        self.send(&ServerFrame::Message { message: message.clone() }).await
+                        self.send(ServerFrame::Message { message: message.clone() }).await
                     }
                     Some(_) => self.catch_up().await,
                 }
             }
             BusEvent::Typing { sender, state, .. } if sender.sender_type != SenderType::Visitor => {
-                self.send(&ServerFrame::Typing { state: *state, sender: sender.clone() }).await
+                self.send(ServerFrame::Typing { state: *state, sender: sender.clone() }).await
             }
-            BusEvent::Read { seq, reader: Reader::Agent, .. } => self.send(&ServerFrame::Read { seq: *seq, reader: Reader::Agent }).await,
+            BusEvent::Read { seq, reader: Reader::Agent, .. } => self.send(ServerFrame::Read { seq: *seq, reader: Reader::Agent }).await,
             BusEvent::Conversation { conversation } => {
                 if let Some(cache) = &mut self.cache {
                     cache.conversation = Some(conversation.clone());
@@ -428,12 +455,12 @@ impl VisitorSocket {
                     status: conversation.status,
                     last_seq: conversation.last_seq,
                 };
-                self.send(&ServerFrame::Conversation { conversation: r }).await
+                self.send(ServerFrame::Conversation { conversation: r }).await
             }
             BusEvent::Availability { agents_online, .. } => {
-                self.send(&ServerFrame::Availability { agents_online: *agents_online }).await
+                self.send(ServerFrame::Availability { agents_online: *agents_online }).await
             }
-            BusEvent::Config { config } => self.send(&ServerFrame::Config { config: config.clone() }).await,
+            BusEvent::Config { config } => self.send(ServerFrame::Config { config: config.clone() }).await,
             _ => Flow::Continue,
         }
     }
@@ -456,7 +483,7 @@ impl VisitorSocket {
                 sent = message.seq;
                 self.sent_seq = Some(sent);
                 self.note_delivered(message.direction, message.seq);
-                if let Flow::Close(f) = self.send(&ServerFrame::Message { message }).await {
+                if let Flow::Close(f) = self.send(ServerFrame::Message { message }).await {
                     return Flow::Close(f);
                 }
             }
@@ -469,12 +496,12 @@ impl VisitorSocket {
     fn note_delivered(&mut self, direction: Direction, seq: i64) {
         if direction == Direction::Outbound {
             self.undelivered = Some(seq);
-            self.flush_at.get_or_insert_with(|| Instant::now() + DELIVERED_FLUSH);
+            self.flush.get_or_insert_with(|| Box::pin(tokio::time::sleep(DELIVERED_FLUSH)));
         }
     }
 
     async fn flush_delivered(&mut self) {
-        self.flush_at = None;
+        self.flush = None;
         let (Some(seq), Some(conversation)) = (self.undelivered.take(), self.conversation.clone()) else { return };
         let receipt = crate::receipts::Delivered {
             account: self.ctx.account.clone(),

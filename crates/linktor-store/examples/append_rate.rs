@@ -12,7 +12,7 @@ use std::{collections::BTreeMap, time::Instant};
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).map(|a| a.parse().expect("a number")).collect();
+    let args: Vec<usize> = std::env::args().skip(1).map(|a| a.parse().unwrap_or_else(|_| panic!("usage: append_rate [batch] [conversations] [seconds], whole numbers; got `{a}`"))).collect();
     let (batch, conversations, seconds) = (args.first().copied().unwrap_or(40), args.get(1).copied().unwrap_or(200), args.get(2).copied().unwrap_or(3));
     let db = TestDb::sqlite().await;
     let store = &db.store;

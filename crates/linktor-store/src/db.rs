@@ -148,7 +148,7 @@ macro_rules! bind_as {
         }
     )*};
 }
-bind_as!(Int, i64 => |v| Value::Int(v), i32 => |v| Value::Int(v.into()), u32 => |v| Value::Int(v.into()));
+bind_as!(Int, i64 => |v| Value::Int(v));
 bind_as!(Float, f64 => |v| Value::Float(v));
 bind_as!(Bool, bool => |v| Value::Bool(v));
 bind_as!(Text, &'a str => |v| Value::Text(Cow::Borrowed(v)), &'a String => |v| Value::Text(Cow::Borrowed(v.as_str())), String => |v| Value::Text(Cow::Owned(v)));
@@ -406,12 +406,6 @@ impl Decode for i64 {
             Value::Bool(v) => Some(*v as i64),
             _ => None,
         }
-    }
-}
-
-impl Decode for i32 {
-    fn decode(value: &Value<'_>) -> Option<Self> {
-        i64::decode(value).and_then(|v| v.try_into().ok())
     }
 }
 

@@ -99,7 +99,6 @@ impl AppState {
                 })]
             })
             .await?;
-        self.outbox_wake.notify_one();
         self.announce(account, &visitor.visitor.id, BusEvent::Conversation { conversation: conversation.clone() }).await;
         Ok(conversation)
     }
@@ -110,7 +109,6 @@ impl AppState {
             other => ApiError::Internal(other.into()),
         })?;
         if created {
-            self.outbox_wake.notify_one();
             self.announce(account, visitor, BusEvent::Message { visitor: visitor.clone(), channel: channel.clone(), message: message.clone() })
                 .await;
         }
@@ -325,7 +323,6 @@ impl AppState {
             }
             _ => {
                 self.store.enqueue_event(&ctx.account, submitted).await?;
-                self.outbox_wake.notify_one();
                 Ok(None)
             }
         }
@@ -368,9 +365,6 @@ impl AppState {
                 vec![if is_read { WebhookEvent::MessageRead(data) } else { WebhookEvent::MessageDelivered(data) }]
             })
             .await?;
-        if !update.messages.is_empty() {
-            self.outbox_wake.notify_one();
-        }
         Ok(!update.messages.is_empty())
     }
 
@@ -400,7 +394,6 @@ impl AppState {
             })
             .await?;
         if changed {
-            self.outbox_wake.notify_one();
             self.announce(account, &conv.visitor_id, BusEvent::Conversation { conversation: conv.clone() }).await;
         }
         Ok(conv)

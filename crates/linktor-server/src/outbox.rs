@@ -8,6 +8,7 @@ use linktor_core::{api::DeliveryAttempt, webhook};
 use linktor_store::{AttemptOutcome, ClaimedDelivery};
 use rand::Rng;
 use std::time::{Duration, Instant};
+use tokio::sync::{mpsc, watch};
 
 use crate::{metrics::OutcomeLabel, state::SharedState};
 
@@ -22,11 +23,17 @@ pub fn backoff(attempts: u32) -> Duration {
     Duration::from_millis((base as f64 * jitter) as u64)
 }
 
-pub async fn run(st: SharedState, client: reqwest::Client) {
-    let mut shutdown = st.shutdown.clone();
-    // Longer than a batch's requests may take, so a live worker keeps its
-    // lease; short, so a killed node's claims are retried soon.
-    let lease_ms = (st.config.webhook_timeout.as_millis() as i64) * 2 + 5_000;
+/// How long a claim holds a delivery: longer than a batch's requests may
+/// take, so a live worker keeps it; short, so a killed node's claims are
+/// retried soon.
+pub fn lease(config: &crate::config::Config) -> Duration {
+    config.webhook_timeout * 2 + Duration::from_secs(5)
+}
+
+/// Runs until `stop` turns true (after the sockets have closed, so what they
+/// stored last is handed over and delivered first).
+pub async fn run(st: SharedState, client: reqwest::Client, mut born: mpsc::Receiver<Vec<ClaimedDelivery>>, mut stop: watch::Receiver<bool>) {
+    let lease_ms = lease(&st.config).as_millis() as i64;
     loop {
         // Drain what is due, a batch at a time, in parallel within a batch.
         loop {
@@ -41,23 +48,50 @@ pub async fn run(st: SharedState, client: reqwest::Client) {
                 break;
             }
             let full = batch.len() as i64 == BATCH;
-            let attempts = futures::future::join_all(batch.into_iter().map(|d| deliver(&st, &client, d))).await;
-            if let Err(e) = st.store.record_attempts(attempts).await {
-                // The leases run out and the deliveries are tried again: at least once, never lost.
-                tracing::error!(error = %e, "recording webhook attempts failed");
-            }
+            deliver_batch(&st, &client, batch).await;
             if !full {
                 break;
             }
         }
-        if *shutdown.borrow() {
+        // Told to stop, or the server that could tell it is gone.
+        if *stop.borrow() || stop.has_changed().is_err() {
+            // What this node queued and still holds goes out before it stops.
+            born.close();
+            while let Some(batch) = born.recv().await {
+                deliver_batch(&st, &client, batch).await;
+            }
             return;
         }
         tokio::select! {
+            Some(mut batch) = born.recv() => {
+                // Born claimed by this node: no claim needed. Whatever else is
+                // waiting joins the batch.
+                while batch.len() < BATCH as usize {
+                    match born.try_recv() {
+                        Ok(more) => batch.extend(more),
+                        Err(_) => break,
+                    }
+                }
+                deliver_batch(&st, &client, batch).await;
+                continue;
+            }
             _ = st.outbox_wake.notified() => {}
             _ = tokio::time::sleep(POLL) => {}
-            _ = shutdown.changed() => {}
+            _ = stop.changed() => {}
         }
+    }
+}
+
+/// Delivers a batch in parallel and records every attempt.
+async fn deliver_batch(st: &SharedState, client: &reqwest::Client, batch: Vec<ClaimedDelivery>) {
+    // A delivery whose lease would end before its request could is left
+    // alone: once the lease ends, a claim takes it (never twice at once).
+    let latest_start = Utc::now().timestamp_millis() + st.config.webhook_timeout.as_millis() as i64;
+    let batch = batch.into_iter().filter(|d| d.lease_until > latest_start);
+    let attempts = futures::future::join_all(batch.map(|d| deliver(st, client, d))).await;
+    if let Err(e) = st.store.record_attempts(attempts).await {
+        // The leases run out and the deliveries are tried again: at least once, never lost.
+        tracing::error!(error = %e, "recording webhook attempts failed");
     }
 }
 

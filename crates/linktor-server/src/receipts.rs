@@ -61,17 +61,12 @@ pub async fn run(st: SharedState, mut rx: mpsc::Receiver<Delivered>) {
             .await;
         match result {
             Ok(updates) => {
-                let mut any = false;
                 for (d, update) in items.iter().zip(updates) {
                     let Some(update) = update.filter(|u| !u.messages.is_empty()) else { continue };
-                    any = true;
                     let event = BusEvent::Delivered { visitor: d.visitor.clone(), conversation: d.conversation.clone(), seq: update.seq };
                     st.bus
                         .publish_to(&[crate::bus::Topic::Visitor(d.visitor.clone()), crate::bus::Topic::Account(d.account.clone())], event)
                         .await;
-                }
-                if any {
-                    st.outbox_wake.notify_one();
                 }
             }
             Err(e) => tracing::warn!(error = %e, "recording delivery receipts failed"),

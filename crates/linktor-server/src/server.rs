@@ -45,6 +45,8 @@ pub struct RunningServer {
     pub state: Arc<AppState>,
     pub first_run: Option<FirstRun>,
     shutdown_tx: watch::Sender<bool>,
+    /// Told after the sockets and HTTP have stopped.
+    outbox_stop: watch::Sender<bool>,
     http: JoinHandle<std::io::Result<()>>,
     outbox: JoinHandle<()>,
 }
@@ -55,7 +57,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<RunningServer> {
     if config.listen.port() == 0 && config.public_url == format!("http://{}", config.listen) {
         config.public_url = format!("http://{addr}");
     }
-    let store = open_store(&config).await?;
+    let (store, born) = open_store(&config).await?.with_delivery_handoff(crate::outbox::lease(&config));
     let bus = match &config.nats_url {
         Some(url) => Bus::nats(url).await?,
         None => Bus::in_process(),
@@ -66,6 +68,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<RunningServer> {
     let tokens = TokenSigner::new(&store.server_secret(TOKEN_KEY_SETTING).await?);
     let first_run = bootstrap(&store, &config).await?;
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let (outbox_stop, outbox_stop_rx) = watch::channel(false);
     let (delivered, delivered_rx) = crate::receipts::channel();
     let state = Arc::new(AppState {
         files_dir: config.data_dir.join("files"),
@@ -85,7 +88,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<RunningServer> {
         .redirect(reqwest::redirect::Policy::none())
         .pool_idle_timeout(Duration::from_secs(30))
         .build()?;
-    let outbox = tokio::spawn(crate::outbox::run(state.clone(), client));
+    let outbox = tokio::spawn(crate::outbox::run(state.clone(), client, born, outbox_stop_rx));
     tokio::spawn(crate::outbox::run_retention(state.clone()));
     tokio::spawn(crate::agent_ws::run_presence_sweep(state.clone()));
     tokio::spawn(crate::receipts::run(state.clone(), delivered_rx));
@@ -98,12 +101,13 @@ pub async fn start(mut config: Config) -> anyhow::Result<RunningServer> {
             })
             .await
     });
-    Ok(RunningServer { addr, state, first_run, shutdown_tx, http, outbox })
+    Ok(RunningServer { addr, state, first_run, shutdown_tx, outbox_stop, http, outbox })
 }
 
 impl RunningServer {
-    /// Stops accepting, closes every socket (1001), waits for them and for
-    /// the outbox's current batch; pending deliveries stay queued in storage.
+    /// Stops accepting, closes every socket (1001), waits for them, then for
+    /// the outbox to deliver what this node holds; deliveries due later
+    /// stay queued in storage.
     pub async fn shutdown(self) -> anyhow::Result<()> {
         let _ = self.shutdown_tx.send(true);
         let max = self.state.config.max_connections as u32;
@@ -112,6 +116,7 @@ impl RunningServer {
             tracing::warn!("some sockets did not close within 10 s");
         }
         let _ = tokio::time::timeout(Duration::from_secs(15), self.http).await;
+        let _ = self.outbox_stop.send(true);
         let _ = tokio::time::timeout(Duration::from_secs(15), self.outbox).await;
         self.state.store.close().await;
         Ok(())

@@ -103,7 +103,7 @@ fn open_connection(path: &Path, synchronous: &str) -> Result<rusqlite::Connectio
     // the process dies (only the last commits on a power loss). Statement
     // journals (a multi-row statement's undo) stay in memory, not temp files.
     conn.execute_batch(&format!(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=0;"
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-65536;"
     ))?;
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
@@ -257,8 +257,8 @@ async fn run(on: On<'_>, q: Query<'_>, rows: bool) -> Result<Output> {
         On::Db(Db::Sqlite(s)) if reads_only(q.sql) => s.read(|c| sqlite_run(c, &q, rows)),
         On::Db(Db::Sqlite(s)) => sqlite_run(&*s.writer.lock().await, &q, rows),
         On::Db(Db::Postgres(pool)) => pg_run(pool, q, rows).await,
-        On::Conn(Conn::Sqlite(c)) => sqlite_run(&c.conn, &q, rows),
-        On::Conn(Conn::PgTx(tx)) => pg_run(&mut **tx, q, rows).await,
+        On::Conn(Conn { tx: Tx::Sqlite(c), .. }) => sqlite_run(&c.conn, &q, rows),
+        On::Conn(Conn { tx: Tx::PgTx(tx), .. }) => pg_run(&mut **tx, q, rows).await,
     }
 }
 
@@ -470,7 +470,14 @@ impl Row {
 
 /// A connection held for a transaction (or a run of writes): on SQLite the
 /// writer, on PostgreSQL a transaction. Dropped without `commit`, it rolls back.
-pub enum Conn {
+pub struct Conn {
+    tx: Tx,
+    /// Run once the transaction has committed (never on a rollback): for
+    /// what may only leave the store after its rows are durable.
+    after_commit: Vec<Box<dyn FnOnce() + Send>>,
+}
+
+enum Tx {
     Sqlite(SqliteTx),
     PgTx(sqlx::Transaction<'static, Postgres>),
 }
@@ -497,9 +504,9 @@ impl Db {
             Db::Sqlite(s) => {
                 let conn = s.writer.clone().lock_owned().await;
                 conn.execute_batch("BEGIN IMMEDIATE")?;
-                Ok(Conn::Sqlite(SqliteTx { conn, open: true }))
+                Ok(Conn { tx: Tx::Sqlite(SqliteTx { conn, open: true }), after_commit: Vec::new() })
             }
-            Db::Postgres(pool) => Ok(Conn::PgTx(pool.begin().await?)),
+            Db::Postgres(pool) => Ok(Conn { tx: Tx::PgTx(pool.begin().await?), after_commit: Vec::new() }),
         }
     }
 
@@ -512,14 +519,22 @@ impl Db {
 
 impl Conn {
     pub async fn commit(self) -> Result<()> {
-        match self {
-            Conn::Sqlite(mut tx) => {
+        match self.tx {
+            Tx::Sqlite(mut tx) => {
                 tx.conn.execute_batch("COMMIT")?;
                 tx.open = false;
-                Ok(())
             }
-            Conn::PgTx(tx) => Ok(tx.commit().await?),
+            Tx::PgTx(tx) => tx.commit().await?,
         }
+        for f in self.after_commit {
+            f();
+        }
+        Ok(())
+    }
+
+    /// Runs `f` after this transaction commits; dropped if it rolls back.
+    pub fn after_commit(&mut self, f: impl FnOnce() + Send + 'static) {
+        self.after_commit.push(Box::new(f));
     }
 }
 

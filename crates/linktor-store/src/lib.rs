@@ -28,7 +28,7 @@ pub use webhooks::{AttemptOutcome, ClaimedDelivery, EndpointRecord};
 
 use chrono::{DateTime, TimeZone, Utc};
 use db::{query, Db, Row};
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 /// See `Store::with_agent_presence`.
 pub const DEFAULT_PRESENCE_MS: i64 = 90_000;
@@ -66,6 +66,8 @@ pub struct Store {
     dialect: Dialect,
     /// How long an online agent counts as available after their dashboard was last heard from.
     presence_ms: i64,
+    /// Where deliveries this node queues go once committed (see `with_delivery_handoff`).
+    handoff: Option<Arc<webhooks::Handoff>>,
 }
 
 impl Store {
@@ -100,7 +102,7 @@ impl Store {
         } else {
             return Err(StoreError::Corrupt(format!("unsupported database URL scheme in `{url}`")));
         };
-        Ok(Self { pool, dialect, presence_ms: DEFAULT_PRESENCE_MS })
+        Ok(Self { pool, dialect, presence_ms: DEFAULT_PRESENCE_MS, handoff: None })
     }
 
     /// Sets how long an online agent counts as available after their

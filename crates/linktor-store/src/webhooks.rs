@@ -10,7 +10,7 @@ use linktor_core::{
 use crate::db::{query, Conn, Row};
 use std::collections::HashMap;
 
-use crate::{found, json_col, now_ms, placeholders, to_json, to_time, Result, Store, StoreError};
+use crate::{found, json_col, now_ms, to_json, to_time, Result, Store, StoreError};
 
 /// Rows per multi-row statement (see INSERT_CHUNK in conversations.rs: SQLite
 /// finds each `$N` by a linear scan, so statements stay small).
@@ -33,7 +33,30 @@ pub struct ClaimedDelivery {
     pub attempts: u32,
     pub url: String,
     pub secret: String,
+    /// When the lease ends (ms since the epoch): after it, any worker may
+    /// claim the delivery again.
+    pub lease_until: i64,
 }
+
+/// Deliveries are born claimed by the node that queues them: written with
+/// its lease and handed to its outbox in memory once their transaction
+/// commits, so the common case costs no claim (a read and a write of every
+/// row). If the node dies, or its outbox is too far behind to take them,
+/// the lease runs out and any node's worker claims them as usual.
+pub(crate) struct Handoff {
+    lease_ms: i64,
+    to: tokio::sync::mpsc::Sender<Vec<ClaimedDelivery>>,
+}
+
+impl Handoff {
+    fn hand_off(&self, born: Vec<ClaimedDelivery>) {
+        // Full or closed: the deliveries stay claimed until the lease ends.
+        let _ = self.to.try_send(born);
+    }
+}
+
+/// Batches of born deliveries the outbox may hold before handing-off stops.
+const HANDOFF_QUEUE: usize = 1024;
 
 /// Endpoints of an account, read once per transaction however many events it queues.
 #[derive(Default)]
@@ -146,36 +169,61 @@ impl Store {
             cache.0.insert(account.clone(), endpoints);
         }
         let now = now_ms();
-        // (endpoint, event name, payload) of every delivery, then one multi-row insert per chunk.
-        let mut rows: Vec<(&str, &'static str, String)> = Vec::new();
+        let lease_until = self.handoff.as_ref().map(|h| now + h.lease_ms);
+        // (id, endpoint, event name, payload) of every delivery, then one multi-row insert per chunk.
+        let mut rows: Vec<(DeliveryId, &EndpointRecord, &'static str, String)> = Vec::new();
         for event in &events {
-            let endpoints: Vec<&str> = cache.0[account]
-                .iter()
-                .filter(|ep| filter_accepts(&ep.endpoint.events, event.name()))
-                .map(|ep| ep.endpoint.id.as_str())
-                .collect();
+            let endpoints: Vec<&EndpointRecord> =
+                cache.0[account].iter().filter(|ep| filter_accepts(&ep.endpoint.events, event.name())).collect();
             if endpoints.is_empty() {
                 continue;
             }
             let payload = to_json(event);
-            rows.extend(endpoints.into_iter().map(|ep| (ep, event.name(), payload.clone())));
+            rows.extend(endpoints.into_iter().map(|ep| (DeliveryId::generate(), ep, event.name(), payload.clone())));
         }
-        // $1 account, $2 now; then id, endpoint, event, payload per row.
+        // $1 account, $2 now, $3 the lease; then id, endpoint, event, payload per row.
         for chunk in rows.chunks(DELIVERY_CHUNK) {
             let values = (0..chunk.len())
-                .map(|k| format!("(${}, $1, ${}, ${}, ${}, 'pending', 0, $2, $2)", 3 + 4 * k, 4 + 4 * k, 5 + 4 * k, 6 + 4 * k))
+                .map(|k| format!("(${}, $1, ${}, ${}, ${}, 'pending', 0, $2, $3, $2)", 4 + 4 * k, 5 + 4 * k, 6 + 4 * k, 7 + 4 * k))
                 .collect::<Vec<_>>()
                 .join(", ");
             let sql = format!(
-                "INSERT INTO webhook_deliveries (id, account_id, endpoint_id, event, payload, status, attempts, next_attempt_at, created_at) VALUES {values}"
+                "INSERT INTO webhook_deliveries (id, account_id, endpoint_id, event, payload, status, attempts, next_attempt_at, locked_until, created_at) VALUES {values}"
             );
-            let mut q = query(&sql).bind(account.as_str()).bind(now);
-            for (endpoint, event, payload) in chunk {
-                q = q.bind(DeliveryId::generate().to_string()).bind(*endpoint).bind(*event).bind(payload.as_str());
+            let mut q = query(&sql).bind(account.as_str()).bind(now).bind(lease_until);
+            for (id, endpoint, event, payload) in chunk {
+                q = q.bind(id.as_str()).bind(endpoint.endpoint.id.as_str()).bind(*event).bind(payload.as_str());
             }
             q.execute(&mut *tx).await?;
         }
+        if let (Some(handoff), Some(lease_until)) = (&self.handoff, lease_until) {
+            let born: Vec<ClaimedDelivery> = rows
+                .into_iter()
+                .map(|(id, endpoint, event, payload)| ClaimedDelivery {
+                    id,
+                    event: event.to_owned(),
+                    payload,
+                    attempts: 0,
+                    url: endpoint.endpoint.url.clone(),
+                    secret: endpoint.secret.clone(),
+                    lease_until,
+                })
+                .collect();
+            if !born.is_empty() {
+                let handoff = handoff.clone();
+                tx.after_commit(move || handoff.hand_off(born));
+            }
+        }
         Ok(())
+    }
+
+    /// Makes the deliveries this store queues born claimed for `lease` and
+    /// handed, once committed, to the returned receiver (the node's outbox
+    /// worker). A store without it (the CLI's) leaves them for any worker to claim.
+    pub fn with_delivery_handoff(mut self, lease: std::time::Duration) -> (Self, tokio::sync::mpsc::Receiver<Vec<ClaimedDelivery>>) {
+        let (to, from) = tokio::sync::mpsc::channel(HANDOFF_QUEUE);
+        self.handoff = Some(std::sync::Arc::new(Handoff { lease_ms: lease.as_millis() as i64, to }));
+        (self, from)
     }
 
     /// Queues one event on its own (for changes that store nothing else).
@@ -213,6 +261,7 @@ impl Store {
                 .execute(&mut tx)
                 .await?;
             claimed.push(ClaimedDelivery {
+                lease_until: now + lease_ms,
                 id: DeliveryId::from_trusted(id),
                 event: row.try_get("event")?,
                 payload: row.try_get("payload")?,
@@ -243,47 +292,33 @@ impl Store {
         if attempts.is_empty() {
             return Ok(());
         }
-        // Two statements per chunk: read the logs, then one UPDATE whose CASE
-        // gives each delivery its own status, time and log.
+        // One UPDATE per chunk, whose CASE gives each delivery its own
+        // status and time and appends its attempt to its log in the database.
         let mut tx = self.begin_write().await?;
         let now = now_ms();
-        let mut attempts = attempts.into_iter().peekable();
-        while attempts.peek().is_some() {
-            let chunk: Vec<_> = attempts.by_ref().take(ATTEMPT_CHUNK).collect();
-            let select = format!("SELECT id, attempt_log FROM webhook_deliveries WHERE id IN ({})", placeholders(1, chunk.len()));
-            let mut q = query(&select);
-            for (id, _, _) in &chunk {
-                q = q.bind(id.as_str());
-            }
-            let mut logs = HashMap::new();
-            for row in q.fetch_all(&mut tx).await? {
-                logs.insert(row.try_get::<String, _>("id")?, row.try_get::<String, _>("attempt_log")?);
-            }
-            let mut rows = Vec::with_capacity(chunk.len());
-            for (id, attempt, outcome) in chunk {
-                let text = logs.remove(id.as_str()).ok_or(StoreError::NotFound)?;
-                let mut log: Vec<DeliveryAttempt> = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("attempt_log: {e}")))?;
-                log.push(attempt);
-                let (status, next) = match outcome {
-                    AttemptOutcome::Delivered => ("delivered", now),
-                    AttemptOutcome::RetryAt(at) => ("pending", at),
-                    AttemptOutcome::GaveUp => ("failed", now),
-                };
-                rows.push((id, status, next, to_json(&log)));
-            }
-            // Per row: $id, $status, $next, $log.
-            let case = |col: usize| (0..rows.len()).map(|k| format!(" WHEN ${} THEN ${}", 4 * k + 1, 4 * k + 1 + col)).collect::<String>();
-            let ids = (0..rows.len()).map(|k| format!("${}", 4 * k + 1)).collect::<Vec<_>>().join(", ");
+        let append = |p: usize| match self.dialect {
+            crate::Dialect::Sqlite => format!("json_insert(attempt_log, '$[#]', json(${p}))"),
+            crate::Dialect::Postgres => format!("(attempt_log::jsonb || jsonb_build_array(${p}::jsonb))::text"),
+        };
+        for chunk in attempts.chunks(ATTEMPT_CHUNK) {
+            // Per row: $id, $status, $next, $attempt.
+            let case = |col: usize| (0..chunk.len()).map(|k| format!(" WHEN ${} THEN ${}", 4 * k + 1, 4 * k + 1 + col)).collect::<String>();
+            let logs = (0..chunk.len()).map(|k| format!(" WHEN ${} THEN {}", 4 * k + 1, append(4 * k + 4))).collect::<String>();
+            let ids = (0..chunk.len()).map(|k| format!("${}", 4 * k + 1)).collect::<Vec<_>>().join(", ");
             let update = format!(
                 "UPDATE webhook_deliveries SET status = CASE id{} END, next_attempt_at = CASE id{} END,
-                    attempts = attempts + 1, locked_until = NULL, attempt_log = CASE id{} END WHERE id IN ({ids})",
+                    attempts = attempts + 1, locked_until = NULL, attempt_log = CASE id{logs} END WHERE id IN ({ids})",
                 case(1),
                 case(2),
-                case(3)
             );
             let mut u = query(&update);
-            for (id, status, next, log) in &rows {
-                u = u.bind(id.as_str()).bind(*status).bind(*next).bind(log.as_str());
+            for (id, attempt, outcome) in chunk {
+                let (status, next) = match outcome {
+                    AttemptOutcome::Delivered => ("delivered", now),
+                    AttemptOutcome::RetryAt(at) => ("pending", *at),
+                    AttemptOutcome::GaveUp => ("failed", now),
+                };
+                u = u.bind(id.as_str()).bind(status).bind(next).bind(to_json(attempt));
             }
             u.execute(&mut tx).await?;
         }

@@ -25,6 +25,7 @@ conformance!(
     concurrent_appends_never_share_a_seq,
     receipts_move_forward_only,
     outbox_queues_claims_and_retries,
+    deliveries_are_born_claimed_and_handed_over,
     conversations_filter_and_search,
     server_secret_is_stable,
     retention_purges_old_conversations_only,
@@ -289,6 +290,32 @@ async fn outbox_queues_claims_and_retries(store: &Store) {
     assert_eq!(status_of(&batch[1].id), Some((Pending, 1, 1)));
     assert_eq!(status_of(&batch[2].id), Some((Failed, 1, 1)));
     assert!(store.claim_due_deliveries(10, 30_000).await.unwrap().is_empty(), "the retry waits an hour");
+}
+
+async fn deliveries_are_born_claimed_and_handed_over(store: &Store) {
+    let (store, mut born) = store.clone().with_delivery_handoff(std::time::Duration::from_millis(400));
+    let f = fixture(&store).await;
+    store.create_webhook_endpoint(&f.account, "http://127.0.0.1:9/all", &[]).await.unwrap();
+    let resolved = WebhookEvent::ConversationResolved(ConversationResolved {
+        conversation_id: f.conversation.clone(),
+        channel_id: f.channel.clone(),
+        visitor: f.visitor.clone(),
+        timestamp: chrono::Utc::now(),
+    });
+    let before = linktor_store::now_ms();
+    store.enqueue_event(&f.account, resolved).await.unwrap();
+    let handed = born.try_recv().expect("handed over as its transaction committed");
+    assert_eq!(handed.len(), 1);
+    assert_eq!((handed[0].url.as_str(), handed[0].attempts, handed[0].event.as_str()), ("http://127.0.0.1:9/all", 0, "webchat.conversation.resolved"));
+    assert!(handed[0].lease_until >= before + 400);
+    assert!(born.try_recv().is_err(), "handed over once");
+    // Held by the node that queued it: no worker claims it while the lease runs.
+    assert!(store.claim_due_deliveries(10, 30_000).await.unwrap().is_empty());
+    // That node died before delivering: once the lease ends, any worker claims it.
+    tokio::time::sleep(std::time::Duration::from_millis(450)).await;
+    let claimed = store.claim_due_deliveries(10, 30_000).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!((&claimed[0].id, &claimed[0].payload), (&handed[0].id, &handed[0].payload));
 }
 
 async fn conversations_filter_and_search(store: &Store) {

@@ -363,17 +363,22 @@ impl VisitorSocket {
                 }
                 let message = st.visitor_message_cached(&self.ctx, self.cache.get_or_insert_with(Default::default), client_id.clone(), content, None, vec![]).await?;
                 self.conversation = Some(message.conversation_id.clone());
+                self.acked(&message);
                 self.send(ServerFrame::Ack { client_id, message: Some(message) }).await
             }
             ClientFrame::ButtonClick { message_id, button_id, client_id } => {
                 validate_client_id(&client_id)?;
                 let message = st.button_click(&self.ctx, &message_id, &button_id, client_id.clone()).await?;
+                self.acked(&message);
                 self.send(ServerFrame::Ack { client_id, message: Some(message) }).await
             }
             ClientFrame::FormSubmit { form, fields, client_id } => {
                 validate_client_id(&client_id)?;
                 let channel = st.store.channel_any_account(&self.ctx.channel).await?;
                 let message = st.form_submit(&self.ctx, &channel, form, fields, client_id.clone()).await?;
+                if let Some(m) = &message {
+                    self.acked(m);
+                }
                 self.send(ServerFrame::Ack { client_id, message }).await
             }
             ClientFrame::Typing { state } => {
@@ -408,6 +413,17 @@ impl VisitorSocket {
                 Flow::Continue
             }
         })
+    }
+
+    /// The `ack` carries the stored message, so this socket counts it as
+    /// sent when it is the next one in order: its echo on the bus is then
+    /// not sent again here (the visitor's other tabs still get it). When a
+    /// message it has not sent yet comes first, the echo follows as usual,
+    /// so nothing is skipped.
+    fn acked(&mut self, message: &linktor_core::Message) {
+        if self.sent_seq == Some(message.seq - 1) && self.conversation.as_ref() == Some(&message.conversation_id) {
+            self.sent_seq = Some(message.seq);
+        }
     }
 
     /// Visitors may only attach files uploaded through this server.

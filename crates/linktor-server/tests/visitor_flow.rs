@@ -132,6 +132,15 @@ async fn a_resent_client_id_is_not_a_duplicate_and_other_tabs_see_messages() {
     assert_eq!(first["message"]["content"]["text"], "<script>alert(1)</script>");
     let other = tab2.next_of("message").await;
     assert_eq!(other["message"]["id"], first["message"]["id"]);
+    // The sending tab has the message in its ack, not a second time as `message`.
+    tab1.send(json!({ "type": "ping" })).await;
+    loop {
+        let f = tab1.next().await;
+        assert!(f["type"] != "message", "own message echoed to the sending socket: {f}");
+        if f["type"] == "pong" {
+            break;
+        }
+    }
     let conv = first["message"]["conversationId"].as_str().unwrap();
     let (_, msgs) = t.api(Method::GET, &format!("/v1/conversations/{conv}/messages"), None).await;
     assert_eq!(msgs["data"].as_array().unwrap().len(), 1);

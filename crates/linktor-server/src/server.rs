@@ -64,7 +64,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<RunningServer> {
     };
     let metrics = Arc::new(Metrics::new());
     let lanes = if store.dialect() == Dialect::Sqlite { 1 } else { 4 };
-    let writer = MessageWriter::spawn(store.clone(), metrics.clone(), lanes);
+    let writer = MessageWriter::spawn(store.clone(), metrics.clone(), lanes)?;
     let tokens = TokenSigner::new(&store.server_secret(TOKEN_KEY_SETTING).await?);
     let first_run = bootstrap(&store, &config).await?;
     let (shutdown_tx, shutdown_rx) = watch::channel(false);

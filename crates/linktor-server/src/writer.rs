@@ -5,7 +5,7 @@
 //! same lane, so their order is kept.
 
 use linktor_core::Message;
-use linktor_store::{NewMessage, Store, StoreError};
+use linktor_store::{Dialect, NewMessage, Store, StoreError};
 use std::{sync::Arc, time::Instant};
 use tokio::sync::{mpsc, oneshot};
 
@@ -26,15 +26,26 @@ pub struct MessageWriter {
 impl MessageWriter {
     /// `lanes` writers in parallel: 1 for SQLite (one writer at a time
     /// anyway), a few for PostgreSQL.
-    pub fn spawn(store: Store, metrics: Arc<Metrics>, lanes: usize) -> Self {
-        let senders = (0..lanes.max(1))
-            .map(|_| {
-                let (tx, rx) = mpsc::channel(LANE_QUEUE);
-                tokio::spawn(run_lane(store.clone(), metrics.clone(), rx));
-                tx
-            })
-            .collect();
-        Self { lanes: Arc::new(senders) }
+    ///
+    /// SQLite runs where it is called, so its one lane has a thread of its
+    /// own: a batch holds its thread for milliseconds, and on one of the
+    /// runtime's two workers it held up every task queued behind it there
+    /// (an API request, a socket's delivery) for as long.
+    pub fn spawn(store: Store, metrics: Arc<Metrics>, lanes: usize) -> std::io::Result<Self> {
+        let own_thread = store.dialect() == Dialect::Sqlite;
+        let mut senders = Vec::new();
+        for _ in 0..lanes.max(1) {
+            let (tx, rx) = mpsc::channel(LANE_QUEUE);
+            let lane = run_lane(store.clone(), metrics.clone(), rx);
+            if own_thread {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build()?;
+                std::thread::Builder::new().name("message-writer".into()).spawn(move || runtime.block_on(lane))?;
+            } else {
+                tokio::spawn(lane);
+            }
+            senders.push(tx);
+        }
+        Ok(Self { lanes: Arc::new(senders) })
     }
 
     /// Stores one message; `Ok((message, false))` for a resend of a known client id.

@@ -181,11 +181,14 @@ async fn main() -> anyhow::Result<()> {
     let channel = cli(&["channel", "create", "--name", "Bench", "--allowed-domains", "localhost"])?["id"].as_str().unwrap().to_owned();
     let key = cli(&["api-key", "create", "--name", "bench"])?["key"].as_str().unwrap().to_owned();
     let hook_lat = Arc::new(Mutex::new(Vec::<u64>::new()));
+    let hook_count = Arc::new(AtomicU64::new(0));
     let hook_port = free_port();
     {
         let lat = hook_lat.clone();
+        let count = hook_count.clone();
         let app = axum::Router::new().route("/hook", axum::routing::post(move |body: String| {
             let lat = lat.clone();
+            count.fetch_add(1, Ordering::Relaxed);
             async move {
                 if let Ok(v) = serde_json::from_str::<Value>(&body) {
                     if let Some(t) = v["data"]["content"]["text"].as_str().and_then(|t| t.strip_prefix("t:")).and_then(|t| t.parse::<u64>().ok()) {
@@ -244,7 +247,22 @@ async fn main() -> anyhow::Result<()> {
     let per_socket = (after.saturating_sub(before)) as f64 * 1024.0 / socks.len().max(1) as f64;
 
     let store_active = args.store_active.min(socks.len());
+    let hooks_before = hook_count.load(Ordering::Relaxed);
     let stored = stored_per_second(&mut socks[..store_active], args.seconds).await;
+    // The webhooks of what was stored (one per message) are delivered while
+    // and after it is stored; the latency phases start once they are done.
+    let stored_total = (stored.0 * args.seconds as f64) as u64;
+    let drain_started = Instant::now();
+    let mut last = (hook_count.load(Ordering::Relaxed), Instant::now());
+    while hook_count.load(Ordering::Relaxed) - hooks_before < stored_total && last.1.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let now = hook_count.load(Ordering::Relaxed);
+        if now != last.0 {
+            last = (now, Instant::now());
+        }
+    }
+    let hooks_during = hook_count.load(Ordering::Relaxed) - hooks_before;
+    let drain_secs = drain_started.elapsed().as_secs_f64();
     let active = args.active.min(socks.len());
     let api_lat = api_latency(&mut socks[..active], &sessions[..active], &http, &base, &key, &channel, args.rate, args.seconds).await;
     hook_lat.lock().unwrap().clear();
@@ -259,6 +277,8 @@ async fn main() -> anyhow::Result<()> {
     report.line(format!("| sockets held | {} | {} |", socks.len(), echo_held));
     report.line(format!("| server memory per idle socket | {:.1} KB | {:.1} KB |", per_socket / 1024.0, echo_per / 1024.0));
     report.line(format!("| messages stored per second (SQLite, {} sockets sending {:.0} msg/s in all; {} refused) | {:.0} | — |", store_active, stored.1, stored.2, stored.0));
+    report.line(format!("| webhooks of the stored phase delivered ({} of about {}), last one {:.1} s after the phase | {:.0} per second | — |",
+        hooks_during, stored_total, drain_secs, hooks_during as f64 / (args.seconds as f64 + drain_secs)));
     report.line(format!("| API→visitor latency p50 / p99 at {:.0} msg/s achieved | {:.2} / {:.2} ms | echo round trip {:.2} / {:.2} ms at {:.0} msg/s |",
         api_lat.0, api_lat.1, api_lat.2, echo_lat.1, echo_lat.2, echo_lat.0));
     report.line(format!("| visitor→webhook latency p50 / p99 ({} of {} delivered, 1000 msg/s) | {:.2} / {:.2} ms | — |",
@@ -360,14 +380,18 @@ async fn stored_per_second(socks: &mut [Option<Ws>], secs: u64) -> (f64, f64, u6
             let mut i = 0u64;
             'outer: while Instant::now() < deadline {
                 let window_start = Instant::now();
+                // A window goes out in one write: the client's cost is not what is measured.
                 for _ in 0..WINDOW {
                     i += 1;
-                    let f = json!({ "type": "message.send", "clientId": format!("s{n}_{i}"), "content": { "type": "text", "text": "load" } });
-                    if ws.send(Message::text(f.to_string())).await.is_err() {
+                    let f = format!(r#"{{"type":"message.send","clientId":"s{n}_{i}","content":{{"type":"text","text":"load"}}}}"#);
+                    if ws.feed(Message::text(f)).await.is_err() {
                         break 'outer;
                     }
-                    sent.fetch_add(1, Ordering::Relaxed);
                 }
+                if ws.flush().await.is_err() {
+                    break;
+                }
+                sent.fetch_add(WINDOW, Ordering::Relaxed);
                 let mut got = 0;
                 while got < WINDOW {
                     match tokio::time::timeout(Duration::from_secs(10), ws.next()).await {

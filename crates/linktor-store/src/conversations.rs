@@ -21,8 +21,6 @@ const INSERT_CHUNK: usize = 24;
 const UPDATE_CHUNK: usize = 16;
 /// (conversation, client id) pairs per resend lookup.
 const LOOKUP_CHUNK: usize = 48;
-/// A conversation's last activity moves in steps of at least this much.
-const ACTIVITY_STEP_MS: i64 = 1000;
 
 use crate::{found, json_col, now_ms, placeholder_rows, to_json, to_time, webhooks::EndpointCache, Result, Store, StoreError};
 
@@ -327,7 +325,7 @@ impl Store {
             let case = |col: usize| (0..n).map(|k| format!(" WHEN {} THEN ${}", is(k), 2 + 4 * k + col)).collect::<String>();
             let matches = (0..n).map(|k| format!("({})", is(k))).collect::<Vec<_>>().join(" OR ");
             let sql = format!(
-                "UPDATE conversations SET last_seq = last_seq + CASE{} END,
+                "UPDATE conversations SET last_seq = last_seq + CASE{} END, last_activity_at = $1,
                     status = CASE WHEN (CASE{} END) = 1 THEN 'open' ELSE status END,
                     resolved_at = CASE WHEN (CASE{} END) = 1 THEN NULL ELSE resolved_at END
                  WHERE {matches} RETURNING id, account_id, last_seq",
@@ -342,23 +340,6 @@ impl Store {
             for row in q.fetch_all(&mut tx).await? {
                 last_seq.insert(row.try_get("id")?, (row.try_get("account_id")?, row.try_get("last_seq")?));
             }
-        }
-        // Last activity, in a statement of its own and at most once a second
-        // per conversation: the column is in two indexes (the inbox's order
-        // and a visitor's current conversation), and rewriting both entries
-        // for every batch was two more pages written per conversation per
-        // commit. The inbox's order may lag a busy conversation by a second.
-        let touched: Vec<&String> = last_seq.keys().collect();
-        for group in touched.chunks(LOOKUP_CHUNK) {
-            let sql = format!(
-                "UPDATE conversations SET last_activity_at = $1 WHERE id IN ({}) AND last_activity_at <= $2",
-                crate::placeholders(3, group.len())
-            );
-            let mut q = query(&sql).bind(now).bind(now - ACTIVITY_STEP_MS);
-            for id in group {
-                q = q.bind(id.as_str());
-            }
-            q.execute(&mut tx).await?;
         }
 
         // 3. The messages, with their seqs, in one multi-row insert per chunk.

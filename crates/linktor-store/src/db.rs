@@ -60,11 +60,12 @@ impl Sqlite {
         // and are read back). Readers keep the default and the OS's cache.
         writer.execute_batch("PRAGMA cache_size=-65536")?;
         let alive = Arc::new(());
-        spawn_checkpointer(open_connection(path, synchronous)?, Arc::downgrade(&alive))?;
+        let writer = Arc::new(AsyncMutex::new(writer));
+        spawn_checkpointer(open_connection(path, synchronous)?, writer.clone(), Arc::downgrade(&alive))?;
         Ok(Self {
             path: path.to_owned(),
             synchronous,
-            writer: Arc::new(AsyncMutex::new(writer)),
+            writer,
             readers: Mutex::new(Vec::new()),
             _alive: alive,
         })
@@ -86,31 +87,39 @@ impl Sqlite {
 }
 
 /// WAL pages (4 KB each, so 256 MB) after which the log is started again
-/// from its beginning. Not much lower: a restart holds the writer for the
-/// copy's last part and its fsync, and at every 16 MB it cost a fifth of
-/// the messages stored per second under load.
+/// from its beginning. Not lower: the restart holds the writer for 55–140 ms
+/// (mostly the database file's fsync) whatever the size, and at 64 MB it
+/// came every half second under load.
 const RESTART_WAL_PAGES: i64 = 65_536;
 
 /// Checkpoints on a thread of their own: SQLite otherwise runs one inside
 /// the commit that crosses 1,000 WAL pages, and that commit (a request or a
 /// batch of messages) waits for the copy and its fsync. A passive checkpoint
 /// takes no lock that writers or readers wait for, but it never starts the
-/// log again while reads keep coming: under steady load the WAL grew without
-/// end (900 MB in a 6 s benchmark), and every page read searches the WAL's
-/// index, which grows with it. So once the log passes `RESTART_WAL_PAGES`, a
-/// restart checkpoint waits for the (short) reads in flight and holds the
-/// writer for the little the passive one has not copied yet; the next
-/// commit then writes from the log's beginning.
-fn spawn_checkpointer(conn: rusqlite::Connection, alive: std::sync::Weak<()>) -> Result<()> {
+/// log again while writes keep coming (the last commit is always newer than
+/// what it copied): under steady load the WAL grew without end (900 MB in a
+/// 6 s benchmark), and every page read searches the WAL's index, which
+/// grows with it. So once the log passes `RESTART_WAL_PAGES`, a second
+/// passive checkpoint copies what came during the first, and a restart
+/// checkpoint then runs on the writer's own connection, taken in turn
+/// between two batches: it copies the little that is left and waits for the
+/// reads in flight, and the next commit writes from the log's beginning.
+/// (A restart on the checkpointer's connection instead waited for SQLite's
+/// write lock in the busy handler's sleeps, 0.3–2 s under steady writes,
+/// and then held it.)
+fn spawn_checkpointer(conn: rusqlite::Connection, writer: Arc<AsyncMutex<rusqlite::Connection>>, alive: std::sync::Weak<()>) -> Result<()> {
     let spawned = std::thread::Builder::new().name("sqlite-checkpoint".into()).spawn(move || {
-        let checkpoint = |mode: &str| conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| r.get::<_, i64>(1));
+        let checkpoint =
+            |c: &rusqlite::Connection, mode: &str| c.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| r.get::<_, i64>(1));
         while alive.upgrade().is_some() {
             std::thread::sleep(CHECKPOINT_EVERY);
-            let restarted = match checkpoint("PASSIVE") {
-                Ok(pages) if pages >= RESTART_WAL_PAGES => checkpoint("RESTART").map(drop),
+            let done = match checkpoint(&conn, "PASSIVE") {
+                Ok(pages) if pages >= RESTART_WAL_PAGES => {
+                    checkpoint(&conn, "PASSIVE").and_then(|_| checkpoint(&writer.blocking_lock(), "RESTART")).map(drop)
+                }
                 other => other.map(drop),
             };
-            if let Err(e) = restarted {
+            if let Err(e) = done {
                 tracing::warn!(error = %e, "SQLite checkpoint failed");
             }
         }

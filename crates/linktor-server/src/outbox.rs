@@ -58,21 +58,14 @@ pub async fn run(st: SharedState, client: reqwest::Client, mut born: mpsc::Recei
             // What this node queued and still holds goes out before it stops.
             born.close();
             while let Some(batch) = born.recv().await {
-                deliver_batch(&st, &client, batch).await;
+                deliver_batch(&st, &client, with_waiting(batch, &mut born)).await;
             }
             return;
         }
         tokio::select! {
-            Some(mut batch) = born.recv() => {
-                // Born claimed by this node: no claim needed. Whatever else is
-                // waiting joins the batch.
-                while batch.len() < BATCH as usize {
-                    match born.try_recv() {
-                        Ok(more) => batch.extend(more),
-                        Err(_) => break,
-                    }
-                }
-                deliver_batch(&st, &client, batch).await;
+            Some(batch) = born.recv() => {
+                // Born claimed by this node: no claim needed.
+                deliver_batch(&st, &client, with_waiting(batch, &mut born)).await;
                 continue;
             }
             _ = st.outbox_wake.notified() => {}
@@ -80,6 +73,17 @@ pub async fn run(st: SharedState, client: reqwest::Client, mut born: mpsc::Recei
             _ = stop.changed() => {}
         }
     }
+}
+
+/// `batch` and whatever else is waiting, up to `BATCH` or a little over.
+fn with_waiting(mut batch: Vec<ClaimedDelivery>, born: &mut mpsc::Receiver<Vec<ClaimedDelivery>>) -> Vec<ClaimedDelivery> {
+    while batch.len() < BATCH as usize {
+        match born.try_recv() {
+            Ok(more) => batch.extend(more),
+            Err(_) => break,
+        }
+    }
+    batch
 }
 
 /// Delivers a batch in parallel and records every attempt.

@@ -293,3 +293,30 @@ async fn an_api_send_retried_with_its_idempotency_key_reaches_the_visitor_once()
     assert_eq!(bad.status().as_u16(), 422);
     assert!(bad.text().await.unwrap().contains("Idempotency-Key"));
 }
+
+#[tokio::test]
+async fn a_graceful_stop_delivers_the_webhooks_of_what_it_stored() {
+    let mut t = TestServer::start().await;
+    let receiver = Receiver::start().await;
+    t.api(Method::POST, "/v1/webhooks", Some(json!({ "url": receiver.url, "events": ["message.received"] }))).await;
+    let v = t.visitor().await;
+    let mut s = t.connect(&v.token).await;
+    s.resume(0).await;
+    // A slow receiver: while it takes the first delivery, the others wait in the node.
+    receiver.delay_ms.store(300, std::sync::atomic::Ordering::SeqCst);
+    for i in 0..20 {
+        s.send(json!({ "type": "message.send", "clientId": format!("c{i}"), "content": { "type": "text", "text": format!("m{i}") } })).await;
+        s.next_of("ack").await;
+    }
+    // Stopped right after the last ack: the node still holds most of those
+    // deliveries, and delivers them before it exits rather than leaving them
+    // leased until a restart.
+    t.stop().await;
+    let received = receiver.received.lock().await;
+    let mut texts: Vec<String> = received
+        .iter()
+        .map(|(_, b)| serde_json::from_str::<Value>(b).unwrap()["data"]["content"]["text"].as_str().unwrap().to_owned())
+        .collect();
+    texts.sort_by_key(|t| t[1..].parse::<u32>().unwrap());
+    assert_eq!(texts, (0..20).map(|i| format!("m{i}")).collect::<Vec<_>>());
+}

@@ -189,6 +189,8 @@ pub struct Receiver {
     pub url: String,
     pub received: Arc<Mutex<Vec<(axum::http::HeaderMap, String)>>>,
     pub status: Arc<std::sync::atomic::AtomicU16>,
+    /// Milliseconds the receiver waits before it answers.
+    pub delay_ms: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Receiver {
@@ -196,12 +198,14 @@ impl Receiver {
         use axum::{routing::post, Router};
         let received = Arc::new(Mutex::new(Vec::new()));
         let status = Arc::new(std::sync::atomic::AtomicU16::new(200));
-        let (r, s) = (received.clone(), status.clone());
+        let delay_ms = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let (r, s, d) = (received.clone(), status.clone(), delay_ms.clone());
         let app = Router::new().route(
             "/hook",
             post(move |headers: axum::http::HeaderMap, body: String| {
-                let (r, s) = (r.clone(), s.clone());
+                let (r, s, d) = (r.clone(), s.clone(), d.clone());
                 async move {
+                    tokio::time::sleep(Duration::from_millis(d.load(std::sync::atomic::Ordering::SeqCst))).await;
                     r.lock().await.push((headers, body));
                     axum::http::StatusCode::from_u16(s.load(std::sync::atomic::Ordering::SeqCst)).unwrap()
                 }
@@ -210,7 +214,7 @@ impl Receiver {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/hook", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Self { url, received, status }
+        Self { url, received, status, delay_ms }
     }
 
     /// Waits until a delivery of `event` arrives; returns its headers and parsed body.

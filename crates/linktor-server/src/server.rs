@@ -11,7 +11,7 @@ use tokio::{
 
 use crate::{bus::Bus, config::Config, metrics::Metrics, state::AppState, tokens::TokenSigner, writer::MessageWriter};
 use linktor_core::{api::CreateChannelRequest, AccountId};
-use linktor_store::{AgentRole, Dialect, Store};
+use linktor_store::{AgentRole, Store};
 
 pub const DEMO_CHANNEL_SETTING: &str = "demo_channel_id";
 const TOKEN_KEY_SETTING: &str = "visitor_token_key";
@@ -63,8 +63,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<RunningServer> {
         None => Bus::in_process(),
     };
     let metrics = Arc::new(Metrics::new());
-    let lanes = if store.dialect() == Dialect::Sqlite { 1 } else { 4 };
-    let writer = MessageWriter::spawn(store.clone(), metrics.clone(), lanes)?;
+    let writer = MessageWriter::spawn(store.clone(), metrics.clone())?;
     let tokens = TokenSigner::new(&store.server_secret(TOKEN_KEY_SETTING).await?);
     let first_run = bootstrap(&store, &config).await?;
     let (shutdown_tx, shutdown_rx) = watch::channel(false);

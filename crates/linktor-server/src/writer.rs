@@ -24,17 +24,18 @@ pub struct MessageWriter {
 }
 
 impl MessageWriter {
-    /// `lanes` writers in parallel: 1 for SQLite (one writer at a time
-    /// anyway), a few for PostgreSQL.
+    /// Writers in parallel: one for SQLite (one writer at a time anyway),
+    /// a few for PostgreSQL.
     ///
     /// SQLite runs where it is called, so its one lane has a thread of its
     /// own: a batch holds its thread for milliseconds, and on one of the
     /// runtime's two workers it held up every task queued behind it there
     /// (an API request, a socket's delivery) for as long.
-    pub fn spawn(store: Store, metrics: Arc<Metrics>, lanes: usize) -> std::io::Result<Self> {
+    pub fn spawn(store: Store, metrics: Arc<Metrics>) -> std::io::Result<Self> {
         let own_thread = store.dialect() == Dialect::Sqlite;
+        let lanes = if own_thread { 1 } else { 4 };
         let mut senders = Vec::new();
-        for _ in 0..lanes.max(1) {
+        for _ in 0..lanes {
             let (tx, rx) = mpsc::channel(LANE_QUEUE);
             let lane = run_lane(store.clone(), metrics.clone(), rx);
             if own_thread {

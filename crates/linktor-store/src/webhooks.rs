@@ -169,7 +169,8 @@ impl Store {
             cache.0.insert(account.clone(), endpoints);
         }
         let now = now_ms();
-        let lease_until = self.handoff.as_ref().map(|h| now + h.lease_ms);
+        // With a handoff, born claimed: leased to this node until then.
+        let handoff = self.handoff.as_ref().map(|h| (h, now + h.lease_ms));
         // (id, endpoint, event name, payload) of every delivery, then one multi-row insert per chunk.
         let mut rows: Vec<(DeliveryId, &EndpointRecord, &'static str, String)> = Vec::new();
         for event in &events {
@@ -190,13 +191,13 @@ impl Store {
             let sql = format!(
                 "INSERT INTO webhook_deliveries (id, account_id, endpoint_id, event, payload, status, attempts, next_attempt_at, locked_until, created_at) VALUES {values}"
             );
-            let mut q = query(&sql).bind(account.as_str()).bind(now).bind(lease_until);
+            let mut q = query(&sql).bind(account.as_str()).bind(now).bind(handoff.map(|(_, until)| until));
             for (id, endpoint, event, payload) in chunk {
                 q = q.bind(id.as_str()).bind(endpoint.endpoint.id.as_str()).bind(*event).bind(payload.as_str());
             }
             q.execute(&mut *tx).await?;
         }
-        if let (Some(handoff), Some(lease_until)) = (&self.handoff, lease_until) {
+        if let Some((handoff, lease_until)) = handoff {
             let born: Vec<ClaimedDelivery> = rows
                 .into_iter()
                 .map(|(id, endpoint, event, payload)| ClaimedDelivery {

@@ -22,7 +22,7 @@ const UPDATE_CHUNK: usize = 16;
 /// (conversation, client id) pairs per resend lookup.
 const LOOKUP_CHUNK: usize = 48;
 
-use crate::{found, json_col, now_ms, placeholder_rows, to_json, to_time, webhooks::EndpointCache, Result, Store, StoreError};
+use crate::{found, json_col, now_ms, placeholder_rows, sized_sql, to_json, to_time, webhooks::EndpointCache, Result, Store, StoreError};
 
 /// Builds the webhook events of a stored message.
 pub type EventsOf = Box<dyn Fn(&Message) -> Vec<WebhookEvent> + Send + Sync>;
@@ -321,18 +321,20 @@ impl Store {
             let n = group.len();
             // $1 now; then per conversation: id, account, count, reopen. Each
             // term names the account too: a conversation of another account is not touched.
-            let is = |k: usize| format!("id = ${} AND account_id = ${}", 2 + 4 * k, 3 + 4 * k);
-            let case = |col: usize| (0..n).map(|k| format!(" WHEN {} THEN ${}", is(k), 2 + 4 * k + col)).collect::<String>();
-            let matches = (0..n).map(|k| format!("({})", is(k))).collect::<Vec<_>>().join(" OR ");
-            let sql = format!(
-                "UPDATE conversations SET last_seq = last_seq + CASE{} END, last_activity_at = $1,
-                    status = CASE WHEN (CASE{} END) = 1 THEN 'open' ELSE status END,
-                    resolved_at = CASE WHEN (CASE{} END) = 1 THEN NULL ELSE resolved_at END
-                 WHERE {matches} RETURNING id, account_id, last_seq",
-                case(2),
-                case(3),
-                case(3),
-            );
+            let sql = sized_sql("bump_seqs", n, || {
+                let is = |k: usize| format!("id = ${} AND account_id = ${}", 2 + 4 * k, 3 + 4 * k);
+                let case = |col: usize| (0..n).map(|k| format!(" WHEN {} THEN ${}", is(k), 2 + 4 * k + col)).collect::<String>();
+                let matches = (0..n).map(|k| format!("({})", is(k))).collect::<Vec<_>>().join(" OR ");
+                format!(
+                    "UPDATE conversations SET last_seq = last_seq + CASE{} END, last_activity_at = $1,
+                        status = CASE WHEN (CASE{} END) = 1 THEN 'open' ELSE status END,
+                        resolved_at = CASE WHEN (CASE{} END) = 1 THEN NULL ELSE resolved_at END
+                     WHERE {matches} RETURNING id, account_id, last_seq",
+                    case(2),
+                    case(3),
+                    case(3),
+                )
+            });
             let mut q = query(&sql).bind(now);
             for (conversation, account, count, reopen) in group {
                 q = q.bind(conversation.as_str()).bind(account.as_str()).bind(*count).bind(*reopen as i64);
@@ -375,12 +377,14 @@ impl Store {
         }
         let mut inserted: HashSet<String> = HashSet::with_capacity(new_messages.len());
         for chunk in new_messages.chunks(INSERT_CHUNK) {
-            let rows = placeholder_rows(1, chunk.len(), 13);
-            let sql = format!(
-                "INSERT INTO messages (id, account_id, conversation_id, seq, direction, sender_type, sender_id, sender_name,
-                    content, client_id, reply_to, search_text, created_at)
-                 VALUES {rows} ON CONFLICT (conversation_id, client_id) DO NOTHING RETURNING id"
-            );
+            let sql = sized_sql("insert_messages", chunk.len(), || {
+                format!(
+                    "INSERT INTO messages (id, account_id, conversation_id, seq, direction, sender_type, sender_id, sender_name,
+                        content, client_id, reply_to, search_text, created_at)
+                     VALUES {} ON CONFLICT (conversation_id, client_id) DO NOTHING RETURNING id",
+                    placeholder_rows(1, chunk.len(), 13)
+                )
+            });
             let mut q = query(&sql);
             for (i, message) in chunk {
                 q = q
@@ -651,8 +655,10 @@ async fn stored_client_ids(tx: &mut Conn, batch: &[NewMessage]) -> Result<HashMa
     for chunk in pairs.chunks(LOOKUP_CHUNK) {
         // A join with the pairs, so each is found through the (conversation_id,
         // client_id) index: SQLite scans the whole table for `(a, b) IN (VALUES …)`.
-        let values = placeholder_rows(1, chunk.len(), 2);
-        let sql = format!("SELECT m.* FROM (VALUES {values}) AS v JOIN messages m ON m.conversation_id = v.column1 AND m.client_id = v.column2");
+        let sql = sized_sql("stored_client_ids", chunk.len(), || {
+            let values = placeholder_rows(1, chunk.len(), 2);
+            format!("SELECT m.* FROM (VALUES {values}) AS v JOIN messages m ON m.conversation_id = v.column1 AND m.client_id = v.column2")
+        });
         let mut q = query(&sql);
         for (conversation, client_id) in chunk {
             q = q.bind(*conversation).bind(*client_id);

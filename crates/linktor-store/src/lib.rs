@@ -86,6 +86,7 @@ impl Store {
             MIGRATOR.run(&pool).await?;
             (Db::Postgres(pool), Dialect::Postgres)
         } else if url.starts_with("sqlite:") {
+            db::configure_library();
             use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
             use std::str::FromStr;
             let options = SqliteConnectOptions::from_str(url)?.journal_mode(SqliteJournalMode::Wal);
@@ -163,6 +164,17 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
 /// `($first, …), (…), …`: `rows` tuples of `width` placeholders, for multi-row VALUES.
 pub(crate) fn placeholder_rows(first: usize, rows: usize, width: usize) -> String {
     (0..rows).map(|r| format!("({})", placeholders(first + r * width, width))).collect::<Vec<_>>().join(", ")
+}
+
+/// The text of a statement that depends only on how many rows it carries
+/// (multi-row VALUES, a CASE term per row), built once per size and kept:
+/// the message writer otherwise formats thousands of placeholders a batch.
+/// `statement` names it (with its dialect, where the text differs).
+pub(crate) fn sized_sql(statement: &'static str, rows: usize, build: impl FnOnce() -> String) -> Arc<str> {
+    type Built = std::collections::HashMap<(&'static str, usize), Arc<str>>;
+    static BUILT: std::sync::Mutex<Option<Built>> = std::sync::Mutex::new(None);
+    let mut built = BUILT.lock().expect("statement texts");
+    built.get_or_insert_with(Built::new).entry((statement, rows)).or_insert_with(|| build().into()).clone()
 }
 
 /// SHA-256 hex of a secret, for storing API keys and session ids.

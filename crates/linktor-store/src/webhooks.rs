@@ -10,7 +10,7 @@ use linktor_core::{
 use crate::db::{query, Conn, Row};
 use std::collections::HashMap;
 
-use crate::{found, json_col, now_ms, to_json, to_time, Result, Store, StoreError};
+use crate::{found, json_col, now_ms, sized_sql, to_json, to_time, Result, Store, StoreError};
 
 /// Rows per multi-row statement (see INSERT_CHUNK in conversations.rs: SQLite
 /// finds each `$N` by a linear scan, so statements stay small).
@@ -184,13 +184,15 @@ impl Store {
         }
         // $1 account, $2 now, $3 the lease; then id, endpoint, event, payload per row.
         for chunk in rows.chunks(DELIVERY_CHUNK) {
-            let values = (0..chunk.len())
-                .map(|k| format!("(${}, $1, ${}, ${}, ${}, 'pending', 0, $2, $3, $2)", 4 + 4 * k, 5 + 4 * k, 6 + 4 * k, 7 + 4 * k))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!(
-                "INSERT INTO webhook_deliveries (id, account_id, endpoint_id, event, payload, status, attempts, next_attempt_at, locked_until, created_at) VALUES {values}"
-            );
+            let sql = sized_sql("insert_deliveries", chunk.len(), || {
+                let values = (0..chunk.len())
+                    .map(|k| format!("(${}, $1, ${}, ${}, ${}, 'pending', 0, $2, $3, $2)", 4 + 4 * k, 5 + 4 * k, 6 + 4 * k, 7 + 4 * k))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!(
+                    "INSERT INTO webhook_deliveries (id, account_id, endpoint_id, event, payload, status, attempts, next_attempt_at, locked_until, created_at) VALUES {values}"
+                )
+            });
             let mut q = query(&sql).bind(account.as_str()).bind(now).bind(handoff.map(|(_, until)| until));
             for (id, endpoint, event, payload) in chunk {
                 q = q.bind(id.as_str()).bind(endpoint.endpoint.id.as_str()).bind(*event).bind(payload.as_str());
@@ -303,15 +305,21 @@ impl Store {
         };
         for chunk in attempts.chunks(ATTEMPT_CHUNK) {
             // Per row: $id, $status, $next, $attempt.
-            let case = |col: usize| (0..chunk.len()).map(|k| format!(" WHEN ${} THEN ${}", 4 * k + 1, 4 * k + 1 + col)).collect::<String>();
-            let logs = (0..chunk.len()).map(|k| format!(" WHEN ${} THEN {}", 4 * k + 1, append(4 * k + 4))).collect::<String>();
-            let ids = (0..chunk.len()).map(|k| format!("${}", 4 * k + 1)).collect::<Vec<_>>().join(", ");
-            let update = format!(
-                "UPDATE webhook_deliveries SET status = CASE id{} END, next_attempt_at = CASE id{} END,
-                    attempts = attempts + 1, locked_until = NULL, attempt_log = CASE id{logs} END WHERE id IN ({ids})",
-                case(1),
-                case(2),
-            );
+            let name = match self.dialect {
+                crate::Dialect::Sqlite => "record_attempts_sqlite",
+                crate::Dialect::Postgres => "record_attempts_postgres",
+            };
+            let update = sized_sql(name, chunk.len(), || {
+                let case = |col: usize| (0..chunk.len()).map(|k| format!(" WHEN ${} THEN ${}", 4 * k + 1, 4 * k + 1 + col)).collect::<String>();
+                let logs = (0..chunk.len()).map(|k| format!(" WHEN ${} THEN {}", 4 * k + 1, append(4 * k + 4))).collect::<String>();
+                let ids = (0..chunk.len()).map(|k| format!("${}", 4 * k + 1)).collect::<Vec<_>>().join(", ");
+                format!(
+                    "UPDATE webhook_deliveries SET status = CASE id{} END, next_attempt_at = CASE id{} END,
+                        attempts = attempts + 1, locked_until = NULL, attempt_log = CASE id{logs} END WHERE id IN ({ids})",
+                    case(1),
+                    case(2),
+                )
+            });
             let mut u = query(&update);
             for (id, attempt, outcome) in chunk {
                 let (status, next) = match outcome {

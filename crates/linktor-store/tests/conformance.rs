@@ -34,6 +34,7 @@ conformance!(
     inbox_summaries_and_analytics,
     one_batch_mixes_conversations_resends_and_missing_ones,
     a_large_batch_spans_statement_chunks,
+    a_failed_statement_leaves_nothing_of_its_transaction,
 );
 
 struct Fixture {
@@ -530,4 +531,36 @@ async fn a_large_batch_spans_statement_chunks(store: &Store) {
     let again: Vec<NewMessage> = (0..100).map(|i| text_message(&fixtures[i % 20], Some(&format!("c{i}")), "again")).collect();
     let results = store.append_messages(again).await.unwrap();
     assert!(results.iter().all(|r| matches!(r, Ok((_, false)))));
+}
+
+async fn a_failed_statement_leaves_nothing_of_its_transaction(store: &Store) {
+    // SQLite runs a transaction's writes `OR FAIL` (no statement journal):
+    // the rows before the failing one stay in the transaction, which must
+    // then never commit. Here the second row breaks NOT NULL, the third a foreign key.
+    let f = fixture(store).await;
+    let account = store.create_account("Other").await.unwrap();
+    let mut tx = store.pool().begin_write().await.unwrap();
+    query("UPDATE accounts SET name = 'renamed' WHERE id = $1").bind(account.as_str()).execute(&mut tx).await.unwrap();
+    let insert = "INSERT INTO webhook_endpoints (id, account_id, url, secret, events, enabled, created_at) VALUES
+        ($1, $2, 'http://a.example/1', 's', '[]', 1, 0), ($3, $2, NULL, 's', '[]', 1, 0)";
+    let failed = query(insert).bind("whe_first").bind(account.as_str()).bind("whe_second").execute(&mut tx).await;
+    assert!(failed.is_err(), "a NULL url is refused");
+    assert!(tx.commit().await.is_err(), "a transaction with a failed statement does not commit");
+    let names = query("SELECT name FROM accounts WHERE id = $1").bind(account.as_str()).fetch_one(store.pool()).await.unwrap();
+    assert_eq!(names.try_get::<String, _>("name").unwrap(), "Other", "the update before the failure is rolled back");
+    let rows = query("SELECT id FROM webhook_endpoints WHERE id = 'whe_first'").fetch_all(store.pool()).await.unwrap();
+    assert!(rows.is_empty(), "the row before the failing one is rolled back");
+
+    // A foreign key is checked by the commit at the latest: it fails, and nothing stays.
+    let mut tx = store.pool().begin_write().await.unwrap();
+    let message = "INSERT INTO messages (id, account_id, conversation_id, seq, direction, sender_type, sender_id, content, search_text, created_at)
+        VALUES ($1, $2, $3, 99, 'inbound', 'visitor', 'v', '{}', '', 0), ($4, $2, 'conv_missing', 1, 'inbound', 'visitor', 'v', '{}', '', 0)";
+    let inserted = query(message).bind("msg_fk_1").bind(f.account.as_str()).bind(f.conversation.as_str()).bind("msg_fk_2").execute(&mut tx).await;
+    let committed = match inserted {
+        Ok(_) => tx.commit().await,
+        Err(e) => Err(e),
+    };
+    assert!(committed.is_err(), "a message of a missing conversation is refused");
+    let rows = query("SELECT id FROM messages WHERE id IN ('msg_fk_1', 'msg_fk_2')").fetch_all(store.pool()).await.unwrap();
+    assert!(rows.is_empty(), "neither message stays");
 }

@@ -104,7 +104,14 @@ impl AppState {
     }
 
     async fn append(&self, new: NewMessage, account: &AccountId, visitor: &VisitorId, channel: &ChannelId) -> ApiResult<(Message, bool)> {
-        let (message, created) = self.writer.append(new).await.map_err(|e| match e {
+        let stored = self.writer.append(new).await;
+        self.stored(stored, account, visitor, channel).await
+    }
+
+    /// What the message writer answered, as the API answers it; a message
+    /// stored now is announced on the bus.
+    async fn stored(&self, stored: Result<(Message, bool), StoreError>, account: &AccountId, visitor: &VisitorId, channel: &ChannelId) -> ApiResult<(Message, bool)> {
+        let (message, created) = stored.map_err(|e| match e {
             StoreError::NotFound => ApiError::not_found("conversation"),
             other => ApiError::Internal(other.into()),
         })?;
@@ -138,6 +145,23 @@ impl AppState {
         reply_to: Option<MessageId>,
         extra_events: Vec<WebhookEvent>,
     ) -> ApiResult<Message> {
+        let (new, reopens) = self.prepare_visitor_message(ctx, cache, client_id, content, reply_to, extra_events).await?;
+        let stored = self.writer.append(new).await;
+        self.finish_visitor_message(ctx, cache, reopens, stored).await
+    }
+
+    /// The first half of a visitor's message: checked, its conversation
+    /// found (or started), ready for the message writer. With whether
+    /// storing it reopens a resolved conversation.
+    pub async fn prepare_visitor_message(
+        &self,
+        ctx: &VisitorCtx,
+        cache: &mut VisitorCache,
+        client_id: String,
+        content: Content,
+        reply_to: Option<MessageId>,
+        extra_events: Vec<WebhookEvent>,
+    ) -> ApiResult<(NewMessage, bool)> {
         content.validate()?;
         if cache.visitor.is_none() {
             cache.visitor = Some(self.store.visitor(&ctx.account, &ctx.visitor).await?);
@@ -153,7 +177,7 @@ impl AppState {
         let (channel, visitor_id) = (ctx.channel.clone(), ctx.visitor.clone());
         let new = NewMessage {
             account: ctx.account.clone(),
-            conversation: conversation_id.clone(),
+            conversation: conversation_id,
             direction: Direction::Inbound,
             sender: Sender {
                 sender_type: SenderType::Visitor,
@@ -176,9 +200,21 @@ impl AppState {
                 events
             })),
         };
-        let (message, created) = self.append(new, &ctx.account, &ctx.visitor, &ctx.channel).await?;
+        Ok((new, reopens))
+    }
+
+    /// The second half: what the writer answered for a prepared message,
+    /// announced; a reopened conversation is read again and announced too.
+    pub async fn finish_visitor_message(
+        &self,
+        ctx: &VisitorCtx,
+        cache: &mut VisitorCache,
+        reopens: bool,
+        stored: Result<(Message, bool), StoreError>,
+    ) -> ApiResult<Message> {
+        let (message, created) = self.stored(stored, &ctx.account, &ctx.visitor, &ctx.channel).await?;
         if reopens && created {
-            let conversation = self.store.conversation(&ctx.account, &conversation_id).await?;
+            let conversation = self.store.conversation(&ctx.account, &message.conversation_id).await?;
             cache.conversation = Some(conversation.clone());
             self.announce(&ctx.account, &ctx.visitor, BusEvent::Conversation { conversation }).await;
         }

@@ -12,7 +12,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::metrics::Metrics;
 
 /// Most messages in one transaction.
-const MAX_BATCH: usize = 512;
+const MAX_BATCH: usize = 2048;
 /// Queued messages per lane before senders wait (back-pressure).
 const LANE_QUEUE: usize = 4096;
 
@@ -51,6 +51,14 @@ impl MessageWriter {
 
     /// Stores one message; `Ok((message, false))` for a resend of a known client id.
     pub async fn append(&self, message: NewMessage) -> Result<(Message, bool), StoreError> {
+        self.submit(message).await?.await
+    }
+
+    /// Queues one message now and returns what answers once it is stored:
+    /// messages are stored in the order they were submitted, so a socket
+    /// can have several in flight and still keep its messages in order.
+    /// Waits only while the lane's queue is full (back-pressure).
+    pub async fn submit(&self, message: NewMessage) -> Result<Stored, StoreError> {
         let lane = {
             use std::hash::{Hash, Hasher};
             let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -58,11 +66,23 @@ impl MessageWriter {
             (h.finish() as usize) % self.lanes.len()
         };
         let (tx, rx) = oneshot::channel();
-        self.lanes[lane]
-            .send((message, tx))
-            .await
-            .map_err(|_| StoreError::Corrupt("message writer stopped".into()))?;
-        rx.await.map_err(|_| StoreError::Corrupt("message writer stopped".into()))?
+        self.lanes[lane].send((message, tx)).await.map_err(|_| stopped())?;
+        Ok(Stored(rx))
+    }
+}
+
+fn stopped() -> StoreError {
+    StoreError::Corrupt("message writer stopped".into())
+}
+
+/// A submitted message's answer: the stored message, and whether it is new.
+pub struct Stored(oneshot::Receiver<Result<(Message, bool), StoreError>>);
+
+impl std::future::Future for Stored {
+    type Output = Result<(Message, bool), StoreError>;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx).map(|r| r.map_err(|_| stopped()).and_then(|r| r))
     }
 }
 

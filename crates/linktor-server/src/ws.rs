@@ -15,6 +15,9 @@ use axum::{
 use linktor_core::{
     protocol::validate_client_id, ClientFrame, ConversationId, Direction, Reader, SenderType, ServerFrame,
 };
+use futures::{future::BoxFuture, stream::FuturesOrdered, StreamExt};
+use linktor_core::Message;
+use linktor_store::StoreError;
 use serde::Deserialize;
 use std::{pin::Pin, time::Duration};
 use tokio::{
@@ -43,6 +46,9 @@ const RATE_BURST: f64 = 40.0;
 /// Delivery receipts are written at most this often per socket.
 const DELIVERED_FLUSH: Duration = Duration::from_millis(250);
 const CATCH_UP_PAGE: i64 = 200;
+/// Messages a socket may have handed to the writer and not yet acknowledged:
+/// past this, its next frames wait (the rate limit's burst is 40).
+const MAX_IN_FLIGHT: usize = 32;
 /// The socket gauge's label; a constant, so the socket's task does not keep a copy.
 const SOCKET_KIND: KindLabel = KindLabel { kind: "visitor" };
 
@@ -188,6 +194,22 @@ struct VisitorSocket {
     flush: Option<Pin<Box<Sleep>>>,
     rate: RateLimit,
     last_heard: Instant,
+    /// Messages handed to the writer and not yet acknowledged, in the order
+    /// they came: a visitor who sends several at once (a burst, the queue
+    /// of an offline widget) waits for one commit, not one per message.
+    /// Only while there are some: an idle socket holds none.
+    in_flight: Option<Box<FuturesOrdered<BoxFuture<'static, InFlight>>>>,
+}
+
+/// A message in flight and, once it is settled, its answer.
+type InFlight = (String, Answer);
+
+enum Answer {
+    /// What the writer answered; whether storing it reopens its conversation.
+    Stored(bool, Result<(Message, bool), StoreError>),
+    /// Refused before it reached the writer; answered in its turn, after
+    /// the messages sent before it.
+    Refused(ApiError),
 }
 
 enum Flow {
@@ -216,6 +238,7 @@ impl VisitorSocket {
             flush: None,
             rate: RateLimit::new(),
             last_heard: Instant::now(),
+            in_flight: None,
         })
     }
 
@@ -228,11 +251,14 @@ impl VisitorSocket {
         let close = loop {
             let flushing = self.flush.is_some();
             let flush = self.flush.as_mut();
+            let acking = self.in_flight.is_some();
+            let reading = self.in_flight.as_ref().is_none_or(|f| f.len() < MAX_IN_FLIGHT);
+            let in_flight = self.in_flight.as_mut();
             let flow = tokio::select! {
                 // The handlers are boxed: their state (store and writer calls)
                 // then takes memory only while a frame is handled, not in
                 // every idle socket's task.
-                incoming = self.socket.recv() => match incoming {
+                incoming = self.socket.recv(), if reading => match incoming {
                     Some(Ok(msg)) => Box::pin(self.on_frame(msg)).await,
                     Some(Err(_)) => Flow::Close(None),
                     None => Flow::Close(None),
@@ -254,6 +280,13 @@ impl VisitorSocket {
                         self.send_raw(WsMessage::Ping(Default::default())).await
                     }
                 }
+                stored = async { match in_flight { Some(f) => f.next().await, None => None } }, if acking => match stored {
+                    Some(done) => Box::pin(self.on_stored(done)).await,
+                    None => {
+                        self.in_flight = None;
+                        Flow::Continue
+                    }
+                },
                 _ = async { if let Some(timer) = flush { timer.await } }, if flushing => {
                     Box::pin(self.flush_delivered()).await;
                     Flow::Continue
@@ -264,10 +297,53 @@ impl VisitorSocket {
                 break frame;
             }
         };
-        self.flush_delivered().await;
         if let Some(frame) = close {
-            let _ = self.socket.send(WsMessage::Close(Some(frame))).await;
+            // Closed by the server (shutdown, idle): what is in flight is acknowledged first.
+            if let Flow::Continue = self.drain().await {
+                self.flush_delivered().await;
+                let _ = self.socket.send(WsMessage::Close(Some(frame))).await;
+            }
         }
+        self.flush_delivered().await;
+    }
+
+    /// A stored (or refused) message in flight: acknowledged, in order.
+    async fn on_stored(&mut self, (client_id, answer): InFlight) -> Flow {
+        if self.in_flight.as_ref().is_some_and(|f| f.is_empty()) {
+            self.in_flight = None;
+        }
+        let st = self.st.clone();
+        let cache = self.cache.get_or_insert_with(Default::default);
+        let finished = match answer {
+            Answer::Stored(reopens, stored) => st.finish_visitor_message(&self.ctx, cache, reopens, stored).await,
+            Answer::Refused(e) => Err(e),
+        };
+        match finished {
+            Ok(message) => {
+                self.conversation = Some(message.conversation_id.clone());
+                self.acked(&message);
+                self.send(ServerFrame::Ack { client_id, message: Some(message) }).await
+            }
+            Err(e) => {
+                let (code, message) = frame_error(&e, "visitor");
+                self.send(error_frame(code, message, Some(client_id))).await
+            }
+        }
+    }
+
+    /// Acknowledges every message in flight, before a frame whose effect must follow theirs.
+    async fn drain(&mut self) -> Flow {
+        while let Some(pending) = self.in_flight.as_mut() {
+            match pending.next().await {
+                Some(done) => {
+                    if let Flow::Close(f) = Box::pin(self.on_stored(done)).await {
+                        return Flow::Close(f);
+                    }
+                }
+                None => self.in_flight = None,
+            }
+        }
+        Flow::Continue
     }
 
     /// Serialises `f` before the send starts, so a caller's future does not
@@ -297,6 +373,14 @@ impl VisitorSocket {
             | ClientFrame::FormSubmit { client_id, .. } => Some(client_id.clone()),
             _ => None,
         };
+        // Messages go on while earlier ones are stored; a frame whose effect
+        // must follow theirs (a click, a form, a resume, a profile) waits for them.
+        let independent = matches!(parsed, ClientFrame::MessageSend { .. } | ClientFrame::Typing { .. } | ClientFrame::Read { .. } | ClientFrame::Ping);
+        if !independent {
+            if let Flow::Close(f) = self.drain().await {
+                return Flow::Close(f);
+            }
+        }
         let handled = match parsed {
             // `run` boxes this function, and a box is as large as its largest
             // state. Every socket sends `resume` at once (a page load, a server
@@ -305,9 +389,14 @@ impl VisitorSocket {
             ClientFrame::Resume { last_seq } => self.resume(last_seq).await,
             other => Box::pin(self.handle(other)).await,
         };
-        match handled {
-            Ok(flow) => flow,
-            Err(e) => {
+        match (handled, client_id) {
+            (Ok(flow), _) => flow,
+            // Answers to a socket's messages keep the order they were sent in.
+            (Err(e), Some(client_id)) if self.in_flight.is_some() => {
+                self.in_flight.get_or_insert_with(Default::default).push_back(Box::pin(std::future::ready((client_id, Answer::Refused(e)))));
+                Flow::Continue
+            }
+            (Err(e), client_id) => {
                 let (code, message) = frame_error(&e, "visitor");
                 self.send(error_frame(code, message, client_id)).await
             }
@@ -361,10 +450,19 @@ impl VisitorSocket {
                 if let linktor_core::Content::File { file } = &content {
                     self.check_own_file(&file.url)?;
                 }
-                let message = st.visitor_message_cached(&self.ctx, self.cache.get_or_insert_with(Default::default), client_id.clone(), content, None, vec![]).await?;
-                self.conversation = Some(message.conversation_id.clone());
-                self.acked(&message);
-                self.send(ServerFrame::Ack { client_id, message: Some(message) }).await
+                // A conversation to start or reopen: what is in flight is acknowledged first.
+                let cache = self.cache.get_or_insert_with(Default::default);
+                if cache.conversation.as_ref().is_none_or(|c| c.status != linktor_core::ConversationStatus::Open) {
+                    if let Flow::Close(f) = self.drain().await {
+                        return Ok(Flow::Close(f));
+                    }
+                }
+                let cache = self.cache.get_or_insert_with(Default::default);
+                let (new, reopens) = st.prepare_visitor_message(&self.ctx, cache, client_id.clone(), content, None, vec![]).await?;
+                // Queued now, so the writer stores this socket's messages in the order they came.
+                let stored = st.writer.submit(new).await.map_err(|e| ApiError::Internal(e.into()))?;
+                self.in_flight.get_or_insert_with(Default::default).push_back(Box::pin(async move { (client_id, Answer::Stored(reopens, stored.await)) }));
+                Flow::Continue
             }
             ClientFrame::ButtonClick { message_id, button_id, client_id } => {
                 validate_client_id(&client_id)?;

@@ -320,3 +320,78 @@ async fn a_graceful_stop_delivers_the_webhooks_of_what_it_stored() {
     texts.sort_by_key(|t| t[1..].parse::<u32>().unwrap());
     assert_eq!(texts, (0..20).map(|i| format!("m{i}")).collect::<Vec<_>>());
 }
+
+#[tokio::test]
+async fn a_burst_of_messages_is_acknowledged_in_order_and_stored_in_order() {
+    // The widget sends what it queued offline at once; the socket keeps them
+    // in flight together. Acks come in the order sent, seqs follow that
+    // order, a resend inside the burst is the first one's message, and a
+    // refused frame in the middle loses none of the others.
+    let t = TestServer::start().await;
+    let v = t.visitor().await;
+    let mut tab = t.connect(&v.token).await;
+    tab.resume(0).await;
+    // The conversation exists first, so the whole burst can be in flight.
+    tab.send(json!({ "type": "message.send", "clientId": "b-0", "content": { "type": "text", "text": "first" } })).await;
+    let first = tab.next_of("ack").await;
+    let batches = || async {
+        let text = reqwest::get(t.url("/metrics")).await.unwrap().text().await.unwrap();
+        let line = text.lines().find(|l| l.starts_with("linktor_message_store_batch_seconds_count")).unwrap().to_owned();
+        line.rsplit(' ').next().unwrap().parse::<u64>().unwrap()
+    };
+    let batches_before = batches().await;
+    let mut frames = Vec::new();
+    for i in 1..=20 {
+        frames.push(json!({ "type": "message.send", "clientId": format!("b-{i}"), "content": { "type": "text", "text": format!("m{i}") } }));
+        if i == 10 {
+            frames.push(json!({ "type": "message.send", "clientId": "b-5", "content": { "type": "text", "text": "resent" } }));
+            frames.push(json!({ "type": "message.send", "clientId": "b-bad", "content": { "type": "text", "text": "" } }));
+        }
+    }
+    for f in &frames {
+        futures::SinkExt::feed(&mut tab.ws, tokio_tungstenite::tungstenite::Message::text(f.to_string())).await.unwrap();
+    }
+    futures::SinkExt::flush(&mut tab.ws).await.unwrap();
+    let mut answers = Vec::new();
+    while answers.len() < frames.len() {
+        let f = tab.next().await;
+        match f["type"].as_str() {
+            Some("ack") | Some("error") => answers.push(f),
+            Some("__close") => panic!("socket closed: {f}"),
+            _ => {}
+        }
+    }
+    let ids: Vec<&str> = answers.iter().map(|a| a["clientId"].as_str().unwrap_or_default()).collect();
+    let sent: Vec<&str> = frames.iter().map(|f| f["clientId"].as_str().unwrap()).collect();
+    assert_eq!(ids, sent, "one answer per frame, in the order sent");
+    let stored_in = batches().await - batches_before;
+    assert!(stored_in <= 5, "20 messages sent at once are stored together, not one commit each: {stored_in} batches");
+    let bad = answers.iter().find(|a| a["clientId"] == "b-bad").unwrap();
+    assert_eq!(bad["type"], "error", "an empty text is refused: {bad}");
+    let acks: Vec<&serde_json::Value> = answers.iter().filter(|a| a["type"] == "ack").collect();
+    let resent = acks.iter().filter(|a| a["clientId"] == "b-5").map(|a| a["message"]["id"].clone()).collect::<Vec<_>>();
+    assert_eq!(resent.len(), 2);
+    assert_eq!(resent[0], resent[1], "a resend is the first one's message");
+    let mut seen = std::collections::HashSet::new();
+    let seqs: Vec<i64> = acks.iter().filter(|a| seen.insert(a["clientId"].to_string())).map(|a| a["message"]["seq"].as_i64().unwrap()).collect();
+    let mut sorted = seqs.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(seqs, sorted, "seqs follow the order sent, each once");
+    assert_eq!(seqs.first(), Some(&2));
+    assert_eq!(seqs.last(), Some(&21));
+    // Stored as sent, and nothing of its own echoed back to this socket.
+    let conv = first["message"]["conversationId"].as_str().unwrap();
+    let (_, msgs) = t.api(Method::GET, &format!("/v1/conversations/{conv}/messages?limit=100"), None).await;
+    let texts: Vec<&str> = msgs["data"].as_array().unwrap().iter().map(|m| m["content"]["text"].as_str().unwrap()).collect();
+    let expected: Vec<String> = std::iter::once("first".to_owned()).chain((1..=20).map(|i| format!("m{i}"))).collect();
+    assert_eq!(texts, expected);
+    tab.send(json!({ "type": "ping" })).await;
+    loop {
+        let f = tab.next().await;
+        assert!(f["type"] != "message", "own message echoed to the sending socket: {f}");
+        if f["type"] == "pong" {
+            break;
+        }
+    }
+}

@@ -80,7 +80,11 @@ async fn connect(url: &str, source: Ipv4Addr, origin: Option<&str>) -> anyhow::R
     if let Some(o) = origin {
         req.headers_mut().insert("origin", o.parse()?);
     }
-    Ok(tokio_tungstenite::client_async(req, stream).await?.0)
+    // tungstenite zeroes its whole read buffer (128 KiB by default) before
+    // every read: the client's frames are small, so is its buffer, and the
+    // machine's time goes to the server, not to memset in the client.
+    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(4096);
+    Ok(tokio_tungstenite::client_async_with_config(req, stream, Some(config)).await?.0)
 }
 
 /// Opens `n` sockets with bounded concurrency, spread over source addresses.
@@ -248,7 +252,9 @@ async fn main() -> anyhow::Result<()> {
 
     let store_active = args.store_active.min(socks.len());
     let hooks_before = hook_count.load(Ordering::Relaxed);
+    let writer_before = WriterFigures::read(&http, &base).await;
     let stored = stored_per_second(&mut socks[..store_active], args.seconds).await;
+    let writer = WriterFigures::read(&http, &base).await.since(writer_before);
     // The webhooks of what was stored (one per message) are delivered while
     // and after it is stored; the latency phases start once they are done.
     let drain_started = Instant::now();
@@ -277,6 +283,10 @@ async fn main() -> anyhow::Result<()> {
     report.line(format!("| server memory per idle socket | {:.1} KB | {:.1} KB |", per_socket / 1024.0, echo_per / 1024.0));
     report.line(format!("| messages stored per second (SQLite, {} sockets sending {:.0} msg/s in all; {} refused) | {:.0} | — |",
         store_active, stored.sent as f64 / stored.secs, stored.refused, stored.acks as f64 / stored.secs));
+    report.line(format!("| stored phase: a window of 8 messages until its 8th ack, p50 / p99 | {:.1} / {:.1} ms | — |",
+        percentile(&stored.windows, 0.5), percentile(&stored.windows, 0.99)));
+    report.line(format!("| stored phase: the message writer's batches | {:.0} batches of {:.0} messages, {:.1} ms each | — |",
+        writer.batches, writer.stored / writer.batches.max(1.0), 1000.0 * writer.batch_seconds / writer.batches.max(1.0)));
     report.line(format!("| webhooks of the stored phase delivered ({} of {}), last one {:.1} s after the phase | {:.0} per second | — |",
         hooks_during, stored.acks, drain_secs, hooks_during as f64 / (stored.secs + drain_secs)));
     report.line(format!("| API→visitor latency p50 / p99 at {:.0} msg/s achieved | {:.2} / {:.2} ms | echo round trip {:.2} / {:.2} ms at {:.0} msg/s |",
@@ -367,6 +377,39 @@ struct Stored {
     sent: u64,
     refused: u64,
     secs: f64,
+    /// How long each window took from its write to its last ack, in µs, sorted.
+    windows: Vec<u64>,
+}
+
+/// The message writer's own counters, read from the server's `/metrics`.
+#[derive(Clone, Copy, Default)]
+struct WriterFigures {
+    batches: f64,
+    batch_seconds: f64,
+    stored: f64,
+}
+
+impl WriterFigures {
+    async fn read(http: &reqwest::Client, base: &str) -> Self {
+        let text = match http.get(format!("{base}/metrics")).send().await {
+            Ok(r) => r.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        let value = |name: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')).and_then(|v| v.trim().parse::<f64>().ok()))
+                .unwrap_or(0.0)
+        };
+        Self {
+            batches: value("linktor_message_store_batch_seconds_count"),
+            batch_seconds: value("linktor_message_store_batch_seconds_sum"),
+            stored: value("linktor_messages_stored_total"),
+        }
+    }
+
+    fn since(self, before: Self) -> Self {
+        Self { batches: self.batches - before.batches, batch_seconds: self.batch_seconds - before.batch_seconds, stored: self.stored - before.stored }
+    }
 }
 
 /// Each socket sends windows of 8 messages, waits for their acks, and keeps
@@ -375,12 +418,13 @@ struct Stored {
 async fn stored_per_second(socks: &mut [Option<Ws>], secs: u64) -> Stored {
     const WINDOW: u64 = 8;
     let (acks, sent, refused) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let windows = Arc::new(Mutex::new(Vec::new()));
     let deadline = Instant::now() + Duration::from_secs(secs);
     let period = Duration::from_secs_f64(WINDOW as f64 / PER_SOCKET_RATE);
     let mut handles = Vec::new();
     for (n, slot) in socks.iter_mut().enumerate() {
         let Some(mut ws) = slot.take() else { continue };
-        let (acks, sent, refused) = (acks.clone(), sent.clone(), refused.clone());
+        let (acks, sent, refused, windows) = (acks.clone(), sent.clone(), refused.clone(), windows.clone());
         // Spread the sockets' first windows over one period.
         let first = Instant::now() + period.mul_f64((n % 97) as f64 / 97.0);
         handles.push(tokio::spawn(async move {
@@ -415,6 +459,7 @@ async fn stored_per_second(socks: &mut [Option<Ws>], secs: u64) -> Stored {
                         _ => break 'outer,
                     }
                 }
+                windows.lock().unwrap().push(window_start.elapsed().as_micros() as u64);
                 tokio::time::sleep_until((window_start + period).into()).await;
             }
             // Let the echoes of our own messages pass before the next phase.
@@ -431,6 +476,11 @@ async fn stored_per_second(socks: &mut [Option<Ws>], secs: u64) -> Stored {
         sent: sent.load(Ordering::Relaxed),
         refused: refused.load(Ordering::Relaxed),
         secs: started.elapsed().as_secs_f64().max(secs as f64),
+        windows: {
+            let mut w = std::mem::take(&mut *windows.lock().unwrap());
+            w.sort_unstable();
+            w
+        },
     }
 }
 

@@ -348,10 +348,15 @@ async fn a_burst_of_messages_is_acknowledged_in_order_and_stored_in_order() {
             frames.push(json!({ "type": "message.send", "clientId": "b-bad", "content": { "type": "text", "text": "" } }));
         }
     }
+    // The writer waits behind this transaction while the burst comes in: a
+    // socket that read one message at a time would have one queued, not 20.
+    let hold = t.state().store.pool().begin_write().await.unwrap();
     for f in &frames {
         futures::SinkExt::feed(&mut tab.ws, tokio_tungstenite::tungstenite::Message::text(f.to_string())).await.unwrap();
     }
     futures::SinkExt::flush(&mut tab.ws).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    drop(hold);
     let mut answers = Vec::new();
     while answers.len() < frames.len() {
         let f = tab.next().await;
@@ -365,7 +370,7 @@ async fn a_burst_of_messages_is_acknowledged_in_order_and_stored_in_order() {
     let sent: Vec<&str> = frames.iter().map(|f| f["clientId"].as_str().unwrap()).collect();
     assert_eq!(ids, sent, "one answer per frame, in the order sent");
     let stored_in = batches().await - batches_before;
-    assert!(stored_in <= 5, "20 messages sent at once are stored together, not one commit each: {stored_in} batches");
+    assert!(stored_in <= 3, "20 messages sent at once are stored together, not one commit each: {stored_in} batches");
     let bad = answers.iter().find(|a| a["clientId"] == "b-bad").unwrap();
     assert_eq!(bad["type"], "error", "an empty text is refused: {bad}");
     let acks: Vec<&serde_json::Value> = answers.iter().filter(|a| a["type"] == "ack").collect();

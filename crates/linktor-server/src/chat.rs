@@ -122,7 +122,8 @@ impl AppState {
         Ok((message, created))
     }
 
-    /// A message from the visitor (socket or button click).
+    /// A message from the visitor outside the socket's stream (a button
+    /// click, an offline form): prepared, stored and finished in one go.
     pub async fn visitor_message(
         &self,
         ctx: &VisitorCtx,
@@ -131,20 +132,7 @@ impl AppState {
         reply_to: Option<MessageId>,
         extra_events: Vec<WebhookEvent>,
     ) -> ApiResult<Message> {
-        self.visitor_message_cached(ctx, &mut VisitorCache::default(), client_id, content, reply_to, extra_events).await
-    }
-
-    /// `visitor_message` for a socket that keeps its visitor and conversation
-    /// in `cache` between messages, instead of reading them for each one.
-    pub async fn visitor_message_cached(
-        &self,
-        ctx: &VisitorCtx,
-        cache: &mut VisitorCache,
-        client_id: String,
-        content: Content,
-        reply_to: Option<MessageId>,
-        extra_events: Vec<WebhookEvent>,
-    ) -> ApiResult<Message> {
+        let cache = &mut VisitorCache::default();
         let (new, reopens) = self.prepare_visitor_message(ctx, cache, client_id, content, reply_to, extra_events).await?;
         let stored = self.writer.append(new).await;
         self.finish_visitor_message(ctx, cache, reopens, stored).await

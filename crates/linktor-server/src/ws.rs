@@ -204,6 +204,9 @@ struct VisitorSocket {
 /// A message in flight and, once it is settled, its answer.
 type InFlight = (String, Answer);
 
+// Lives only as a settled future's output, one at a time: boxing the large
+// variant would cost an allocation per message for nothing.
+#[allow(clippy::large_enum_variant)]
 enum Answer {
     /// What the writer answered; whether storing it reopens its conversation.
     Stored(bool, Result<(Message, bool), StoreError>),
@@ -297,14 +300,15 @@ impl VisitorSocket {
                 break frame;
             }
         };
-        if let Some(frame) = close {
-            // Closed by the server (shutdown, idle): what is in flight is acknowledged first.
-            if let Flow::Continue = self.drain().await {
-                self.flush_delivered().await;
-                let _ = self.socket.send(WsMessage::Close(Some(frame))).await;
-            }
-        }
+        // Closed by the server (shutdown, idle): what is in flight is acknowledged first.
+        let drained = match close {
+            Some(_) => self.drain().await,
+            None => Flow::Close(None),
+        };
         self.flush_delivered().await;
+        if let (Some(frame), Flow::Continue) = (close, drained) {
+            let _ = self.socket.send(WsMessage::Close(Some(frame))).await;
+        }
     }
 
     /// A stored (or refused) message in flight: acknowledged, in order.

@@ -133,14 +133,7 @@ async fn a_resent_client_id_is_not_a_duplicate_and_other_tabs_see_messages() {
     let other = tab2.next_of("message").await;
     assert_eq!(other["message"]["id"], first["message"]["id"]);
     // The sending tab has the message in its ack, not a second time as `message`.
-    tab1.send(json!({ "type": "ping" })).await;
-    loop {
-        let f = tab1.next().await;
-        assert!(f["type"] != "message", "own message echoed to the sending socket: {f}");
-        if f["type"] == "pong" {
-            break;
-        }
-    }
+    tab1.assert_no_echo().await;
     let conv = first["message"]["conversationId"].as_str().unwrap();
     let (_, msgs) = t.api(Method::GET, &format!("/v1/conversations/{conv}/messages"), None).await;
     assert_eq!(msgs["data"].as_array().unwrap().len(), 1);
@@ -391,12 +384,5 @@ async fn a_burst_of_messages_is_acknowledged_in_order_and_stored_in_order() {
     let texts: Vec<&str> = msgs["data"].as_array().unwrap().iter().map(|m| m["content"]["text"].as_str().unwrap()).collect();
     let expected: Vec<String> = std::iter::once("first".to_owned()).chain((1..=20).map(|i| format!("m{i}"))).collect();
     assert_eq!(texts, expected);
-    tab.send(json!({ "type": "ping" })).await;
-    loop {
-        let f = tab.next().await;
-        assert!(f["type"] != "message", "own message echoed to the sending socket: {f}");
-        if f["type"] == "pong" {
-            break;
-        }
-    }
+    tab.assert_no_echo().await;
 }

@@ -172,9 +172,8 @@ pub(crate) fn placeholder_rows(first: usize, rows: usize, width: usize) -> Strin
 /// `statement` names it (with its dialect, where the text differs).
 pub(crate) fn sized_sql(statement: &'static str, rows: usize, build: impl FnOnce() -> String) -> Arc<str> {
     type Built = std::collections::HashMap<(&'static str, usize), Arc<str>>;
-    static BUILT: std::sync::Mutex<Option<Built>> = std::sync::Mutex::new(None);
-    let mut built = BUILT.lock().expect("statement texts");
-    built.get_or_insert_with(Built::new).entry((statement, rows)).or_insert_with(|| build().into()).clone()
+    static BUILT: std::sync::LazyLock<std::sync::Mutex<Built>> = std::sync::LazyLock::new(Default::default);
+    BUILT.lock().expect("statement texts").entry((statement, rows)).or_insert_with(|| build().into()).clone()
 }
 
 /// SHA-256 hex of a secret, for storing API keys and session ids.

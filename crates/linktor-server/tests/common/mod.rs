@@ -177,6 +177,19 @@ impl Socket {
         }
     }
 
+    /// Pings and reads up to the pong, failing on a `message` frame on the
+    /// way: the socket's own messages come back in their acks, not as echoes.
+    pub async fn assert_no_echo(&mut self) {
+        self.send(json!({ "type": "ping" })).await;
+        loop {
+            let f = self.next().await;
+            assert!(f["type"] != "message", "own message echoed to the sending socket: {f}");
+            if f["type"] == "pong" {
+                break;
+            }
+        }
+    }
+
     pub async fn resume(&mut self, last_seq: i64) -> Value {
         self.send(json!({ "type": "resume", "lastSeq": last_seq })).await;
         self.next_of("ready").await

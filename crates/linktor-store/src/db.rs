@@ -325,10 +325,9 @@ async fn run(on: On<'_>, q: Query<'_>, rows: bool) -> Result<Output> {
 /// because a transaction in which a statement failed is never committed
 /// (`Conn::commit` refuses it; dropped, it rolls back). A table with a
 /// foreign key declared without `DEFERRABLE INITIALLY DEFERRED` still gets
-/// one for a multi-row insert (SQLite decides when it compiles the
-/// statement; `defer_foreign_keys`, set by `Db::begin_write`, moves the
-/// check to the commit but not that decision): `messages` and
-/// `webhook_deliveries` are such tables, about 5% of the writer's time.
+/// one for a multi-row insert (a foreign-key failure always undoes its
+/// statement): `messages` and `webhook_deliveries` are such tables, about
+/// 5% of the writer's time.
 fn sqlite_sql(sql: &str, in_tx: bool) -> Cow<'_, str> {
     let body = sql.trim_start();
     let (verb, rest) = match body.get(..7) {
@@ -576,9 +575,10 @@ impl Db {
         match self {
             Db::Sqlite(s) => {
                 let conn = s.writer.clone().lock_owned().await;
-                // Foreign keys are checked at the commit, as on PostgreSQL's
-                // deferred constraints: a transaction fails whole or not at all (see `sqlite_sql`).
-                conn.execute_batch("BEGIN IMMEDIATE; PRAGMA defer_foreign_keys=ON")?;
+                // Not `PRAGMA defer_foreign_keys` here: setting any flag
+                // pragma expires every prepared statement of the connection,
+                // so each transaction's statements were compiled again.
+                conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
                 Ok(Conn { tx: Tx::Sqlite(SqliteTx { conn, open: true }), failed: false, after_commit: Vec::new() })
             }
             Db::Postgres(pool) => Ok(Conn { tx: Tx::PgTx(pool.begin().await?), failed: false, after_commit: Vec::new() }),
@@ -601,7 +601,7 @@ impl Conn {
         }
         match self.tx {
             Tx::Sqlite(mut tx) => {
-                tx.conn.execute_batch("COMMIT")?;
+                tx.conn.prepare_cached("COMMIT")?.execute([])?;
                 tx.open = false;
             }
             Tx::PgTx(tx) => tx.commit().await?,
@@ -685,6 +685,29 @@ mod tests {
         assert_eq!(sqlite_sql("UPDATE t SET a = 1", true), "UPDATE OR FAIL t SET a = 1");
         assert_eq!(sqlite_sql("UPDATE t SET a = 1", false), "UPDATE t SET a = 1");
         assert_eq!(sqlite_sql("DELETE FROM t WHERE a = $1", true), "DELETE FROM t WHERE a = ?1");
+    }
+
+    /// A flag pragma (`defer_foreign_keys`, say) run in each transaction
+    /// expires every prepared statement: the writer then compiled its
+    /// statements again for every batch, a quarter of its time.
+    #[tokio::test]
+    async fn write_transactions_keep_the_writer_statements_compiled() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = Db::Sqlite(Arc::new(Sqlite::open(&dir.path().join("t.db"), false).expect("open")));
+        query("CREATE TABLE t (a BIGINT NOT NULL)").execute(&db).await.expect("create");
+        let insert = "INSERT INTO t (a) VALUES ($1)";
+        for a in 0..3i64 {
+            let mut tx = db.begin_write().await.expect("begin");
+            query(insert).bind(a).execute(&mut tx).await.expect("insert");
+            tx.commit().await.expect("commit");
+        }
+        let Db::Sqlite(s) = &db else { unreachable!() };
+        let conn = s.writer.lock().await;
+        let stmt = conn.prepare_cached(&sqlite_sql(insert, true)).expect("cached");
+        assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0, "the insert was compiled again");
+        drop(stmt);
+        let rows: i64 = conn.query_row("SELECT count(*) FROM t", [], |r| r.get(0)).expect("count");
+        assert_eq!(rows, 3);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use axum::{
 use linktor_core::{
     protocol::validate_client_id, ClientFrame, ConversationId, Direction, Reader, SenderType, ServerFrame,
 };
-use futures::{future::BoxFuture, stream::FuturesOrdered, StreamExt};
+use futures::{future::BoxFuture, stream::FuturesOrdered, FutureExt, SinkExt, StreamExt};
 use linktor_core::Message;
 use linktor_store::StoreError;
 use serde::Deserialize;
@@ -49,6 +49,10 @@ const CATCH_UP_PAGE: i64 = 200;
 /// Messages a socket may have handed to the writer and not yet acknowledged:
 /// past this, its next frames wait (the rate limit's burst is 40).
 const MAX_IN_FLIGHT: usize = 32;
+/// Acknowledgements queued before they are written without waiting for the
+/// flush (about ten acks). The socket's write buffer keeps the capacity it
+/// reached, so a socket that had a burst keeps up to twice this.
+const ACK_WRITE_BYTES: usize = 4096;
 /// The socket gauge's label; a constant, so the socket's task does not keep a copy.
 const SOCKET_KIND: KindLabel = KindLabel { kind: "visitor" };
 
@@ -92,7 +96,9 @@ pub async fn visitor_ws(
         // frame read, so it starts at the size of the usual frames (resume,
         // typing, read receipts); a larger one costs a second read.
         .read_buffer_size(128)
-        .write_buffer_size(0)
+        // Frames queued without a flush (the acks of messages stored in one
+        // batch) go out in one write up to this size; every send flushes.
+        .write_buffer_size(ACK_WRITE_BYTES)
         .max_write_buffer_size(1024 * 1024)
         .on_upgrade(move |socket| {
             // Built here, boxed, so the task's future holds a pointer, not a
@@ -284,7 +290,7 @@ impl VisitorSocket {
                     }
                 }
                 stored = async { match in_flight { Some(f) => f.next().await, None => None } }, if acking => match stored {
-                    Some(done) => Box::pin(self.on_stored(done)).await,
+                    Some(done) => Box::pin(self.answer_settled(done)).await,
                     None => {
                         self.in_flight = None;
                         Flow::Continue
@@ -311,7 +317,31 @@ impl VisitorSocket {
         }
     }
 
-    /// A stored (or refused) message in flight: acknowledged, in order.
+    /// Answers `done` and every other message in flight that is already
+    /// settled, in order, then writes them at once: the messages of a window
+    /// stored in one batch are acknowledged in one write, not one each.
+    async fn answer_settled(&mut self, mut done: InFlight) -> Flow {
+        loop {
+            if let Flow::Close(f) = self.on_stored(done).await {
+                return Flow::Close(f);
+            }
+            match self.in_flight.as_mut().and_then(|f| f.next().now_or_never()) {
+                Some(Some(next)) => done = next,
+                Some(None) => {
+                    self.in_flight = None;
+                    break;
+                }
+                None => break,
+            }
+        }
+        match self.socket.flush().await {
+            Ok(()) => Flow::Continue,
+            Err(_) => Flow::Close(None),
+        }
+    }
+
+    /// A stored (or refused) message in flight: its answer is queued, in
+    /// order, for `answer_settled` to write.
     async fn on_stored(&mut self, (client_id, answer): InFlight) -> Flow {
         if self.in_flight.as_ref().is_some_and(|f| f.is_empty()) {
             self.in_flight = None;
@@ -326,11 +356,11 @@ impl VisitorSocket {
             Ok(message) => {
                 self.conversation = Some(message.conversation_id.clone());
                 self.acked(&message);
-                self.send(ServerFrame::Ack { client_id, message: Some(message) }).await
+                self.queue(ServerFrame::Ack { client_id, message: Some(message) }).await
             }
             Err(e) => {
                 let (code, message) = frame_error(&e, "visitor");
-                self.send(error_frame(code, message, Some(client_id))).await
+                self.queue(error_frame(code, message, Some(client_id))).await
             }
         }
     }
@@ -340,7 +370,7 @@ impl VisitorSocket {
         while let Some(pending) = self.in_flight.as_mut() {
             match pending.next().await {
                 Some(done) => {
-                    if let Flow::Close(f) = Box::pin(self.on_stored(done)).await {
+                    if let Flow::Close(f) = Box::pin(self.answer_settled(done)).await {
                         return Flow::Close(f);
                     }
                 }
@@ -354,6 +384,18 @@ impl VisitorSocket {
     /// hold the frame (up to 424 bytes) across the await.
     fn send(&mut self, f: ServerFrame) -> impl std::future::Future<Output = Flow> + '_ {
         self.send_raw(frame(&f))
+    }
+
+    /// Like `send`, without the flush: written once `ACK_WRITE_BYTES` are
+    /// queued or at the next flush.
+    fn queue(&mut self, f: ServerFrame) -> impl std::future::Future<Output = Flow> + '_ {
+        let m = frame(&f);
+        async move {
+            match self.socket.feed(m).await {
+                Ok(()) => Flow::Continue,
+                Err(_) => Flow::Close(None),
+            }
+        }
     }
 
     async fn send_raw(&mut self, m: WsMessage) -> Flow {

@@ -81,6 +81,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<RunningServer> {
         outbox_wake: Notify::new(),
         delivered,
         logins: Default::default(),
+        api_keys: Default::default(),
         shutdown: shutdown_rx,
     });
     let client = reqwest::Client::builder()

@@ -24,6 +24,8 @@ pub struct AppState {
     pub outbox_wake: Notify,
     /// Failed dashboard sign-ins, for rate limiting.
     pub logins: crate::http::sessions::LoginLimiter,
+    /// Valid API keys seen within the last second.
+    pub api_keys: crate::http::auth::ApiKeyCache,
     /// Flips to `true` once shutdown starts; sockets close, workers drain.
     pub shutdown: watch::Receiver<bool>,
 }

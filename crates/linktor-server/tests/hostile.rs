@@ -299,3 +299,39 @@ async fn user_updates_are_validated_and_script_stays_text() {
     assert_eq!(visitor["user"]["metadata"]["plan"], "<script>");
     assert!(visitor["user"]["metadata"].get("big").is_none());
 }
+
+/// API keys are trusted for a moment once found valid: a key revoked through
+/// this server is refused on the next request, and one revoked behind its
+/// back (through another node, or in the database) within `API_KEY_TRUST`.
+#[tokio::test]
+async fn a_revoked_api_key_stops_working() {
+    use linktor_server::http::auth::API_KEY_TRUST;
+    let t = TestServer::start().await;
+    let status_with = |key: String| {
+        let request = t.http.get(t.url("/v1/api-keys")).bearer_auth(key);
+        async move { request.send().await.expect("request").status().as_u16() }
+    };
+    let new_key = || async {
+        let (status, created) = t.api(Method::POST, "/v1/api-keys", Some(json!({ "name": "integration" }))).await;
+        assert_eq!(status, 201, "{created}");
+        (created["key"].as_str().expect("key").to_owned(), created["id"].as_str().expect("id").to_owned())
+    };
+
+    let (key, id) = new_key().await;
+    assert_eq!(status_with(key.clone()).await, 200);
+    let (status, _) = t.api(Method::DELETE, &format!("/v1/api-keys/{id}"), None).await;
+    assert_eq!(status, 204);
+    assert_eq!(status_with(key.clone()).await, 401, "revoked through the API, refused at once");
+
+    let (key, id) = new_key().await;
+    assert_eq!(status_with(key.clone()).await, 200);
+    let id: linktor_core::ApiKeyId = id.parse().expect("key id");
+    t.state().store.revoke_api_key(&t.account, &id).await.expect("revoked in the database");
+    let deadline = std::time::Instant::now() + API_KEY_TRUST + std::time::Duration::from_secs(2);
+    while status_with(key.clone()).await != 401 {
+        assert!(std::time::Instant::now() < deadline, "a key revoked in the database still works after {API_KEY_TRUST:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // A wrong key is never remembered as valid.
+    assert_eq!(status_with(format!("{key}x")).await, 401);
+}

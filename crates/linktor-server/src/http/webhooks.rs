@@ -90,5 +90,6 @@ pub async fn create_key(State(st): State<SharedState>, ApiAccount(account): ApiA
 pub async fn revoke_key(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<StatusCode> {
     let kid: ApiKeyId = parse_id(&id, "API key")?;
     owned(&st, st.store.revoke_api_key(&account, &kid).await, Owned::ApiKey, &id, "API key").await?;
+    st.api_keys.forget_all();
     Ok(StatusCode::NO_CONTENT)
 }

@@ -230,6 +230,14 @@ fn frame(f: &ServerFrame) -> WsMessage {
     WsMessage::text(serde_json::to_string(f).expect("frames serialise"))
 }
 
+/// A write to the socket: a failed one means the visitor is gone.
+fn written(result: Result<(), axum::Error>) -> Flow {
+    match result {
+        Ok(()) => Flow::Continue,
+        Err(_) => Flow::Close(None),
+    }
+}
+
 fn error_frame(code: &str, message: impl Into<String>, client_id: Option<String>) -> ServerFrame {
     ServerFrame::Error { code: code.into(), message: message.into(), client_id }
 }
@@ -334,10 +342,7 @@ impl VisitorSocket {
                 None => break,
             }
         }
-        match self.socket.flush().await {
-            Ok(()) => Flow::Continue,
-            Err(_) => Flow::Close(None),
-        }
+        written(self.socket.flush().await)
     }
 
     /// A stored (or refused) message in flight: its answer is queued, in
@@ -390,19 +395,11 @@ impl VisitorSocket {
     /// queued or at the next flush.
     fn queue(&mut self, f: ServerFrame) -> impl std::future::Future<Output = Flow> + '_ {
         let m = frame(&f);
-        async move {
-            match self.socket.feed(m).await {
-                Ok(()) => Flow::Continue,
-                Err(_) => Flow::Close(None),
-            }
-        }
+        async move { written(self.socket.feed(m).await) }
     }
 
     async fn send_raw(&mut self, m: WsMessage) -> Flow {
-        match self.socket.send(m).await {
-            Ok(()) => Flow::Continue,
-            Err(_) => Flow::Close(None),
-        }
+        written(self.socket.send(m).await)
     }
 
     async fn on_frame(&mut self, msg: WsMessage) -> Flow {

@@ -154,8 +154,9 @@ fn spawn_checkpointer(conn: rusqlite::Connection, wal: PathBuf, writer: Arc<Asyn
                     if now != last {
                         (last, idle_since) = (now, std::time::Instant::now());
                     }
-                    let large = std::fs::metadata(&wal).is_ok_and(|m| m.len() > TRUNCATE_WAL_ABOVE);
-                    if large && now.0 == now.1 && idle_since.elapsed() >= TRUNCATE_WHEN_IDLE_FOR {
+                    // The file's size is asked only once writes have stopped.
+                    let idle = now.0 == now.1 && idle_since.elapsed() >= TRUNCATE_WHEN_IDLE_FOR;
+                    if idle && std::fs::metadata(&wal).is_ok_and(|m| m.len() > TRUNCATE_WAL_ABOVE) {
                         checkpoint(&writer.blocking_lock(), "TRUNCATE").map(drop)
                     } else {
                         Ok(())

@@ -83,7 +83,14 @@ impl AppState {
     /// none. A visitor has one running thread: writing to a resolved
     /// conversation reopens it, so history and seqs continue.
     pub async fn ensure_conversation(&self, account: &AccountId, visitor: &VisitorRecord) -> ApiResult<Conversation> {
-        if let Some(c) = self.store.current_conversation(account, &visitor.visitor.id).await? {
+        let current = self.store.current_conversation(account, &visitor.visitor.id).await?;
+        self.conversation_or_start(account, visitor, current).await
+    }
+
+    /// `current` (the visitor's current conversation, as the caller read it),
+    /// or a conversation started now when there is none.
+    pub async fn conversation_or_start(&self, account: &AccountId, visitor: &VisitorRecord, current: Option<Conversation>) -> ApiResult<Conversation> {
+        if let Some(c) = current {
             return Ok(c);
         }
         let channel = visitor.visitor.channel_id.clone();
@@ -209,13 +216,16 @@ impl AppState {
         Ok(message)
     }
 
-    /// A message from the business (REST API or an agent) to a visitor; with
-    /// an idempotency key, a retry answers the stored message (`false`).
+    /// A message from the business (REST API or an agent) to a visitor, into
+    /// `current` (its current conversation as the caller read it) or a new
+    /// one; with an idempotency key, a retry answers the stored message (`false`).
+    #[allow(clippy::too_many_arguments)]
     pub async fn business_message(
         &self,
         account: &AccountId,
         channel: &ChannelId,
         visitor: &VisitorRecord,
+        current: Option<Conversation>,
         sender: Sender,
         content: Content,
         idempotency_key: Option<String>,
@@ -224,7 +234,7 @@ impl AppState {
         if &visitor.visitor.channel_id != channel {
             return Err(ApiError::Validation(ValidationError::new("to", "this visitor belongs to another channel")));
         }
-        let conversation = self.ensure_conversation(account, visitor).await?;
+        let conversation = self.conversation_or_start(account, visitor, current).await?;
         self.reply(account, &conversation, sender, content, idempotency_key).await
     }
 

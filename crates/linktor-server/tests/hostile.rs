@@ -335,3 +335,47 @@ async fn a_revoked_api_key_stops_working() {
     // A wrong key is never remembered as valid.
     assert_eq!(status_with(format!("{key}x")).await, 401);
 }
+
+/// `POST /v1/messages` names a channel and a visitor of it. Each way of
+/// getting the pair wrong has its own answer, and none of them sends
+/// anything or starts a conversation.
+#[tokio::test]
+async fn a_message_goes_only_to_a_visitor_of_the_live_channel_named() {
+    let t = TestServer::start().await;
+    let v = t.visitor().await;
+    let (status, second) = t.api(Method::POST, "/v1/channels", Some(json!({ "name": "Docs", "allowedDomains": ["docs.example.com"] }))).await;
+    assert_eq!(status, 201, "{second}");
+    let second = second["id"].as_str().unwrap().to_owned();
+    let store = &t.state().store;
+    let other = store.create_account("Other").await.unwrap();
+    let theirs = store.create_channel(&other, "Theirs", &["theirs.example".into()], "en", &Default::default()).await.unwrap();
+    let their_channel = theirs.channel.id.to_string();
+    let send = |channel: String, to: String| {
+        t.api(Method::POST, "/v1/messages", Some(json!({ "channelId": channel, "to": to, "content": { "type": "text", "text": "x" } })))
+    };
+    let code = |b: &serde_json::Value| b["error"]["code"].as_str().unwrap_or_default().to_owned();
+
+    let (s, b) = send(second.clone(), v.id.clone()).await;
+    assert_eq!((s, code(&b).as_str()), (422, "validation_failed"), "a visitor of another channel: {b}");
+    let (s, b) = send(t.channel.clone(), "visitor_doesnotexist".into()).await;
+    assert_eq!((s, code(&b).as_str()), (404, "not_found"), "an unknown visitor: {b}");
+    let (s, b) = send("ch_doesnotexist".into(), v.id.clone()).await;
+    assert_eq!((s, code(&b).as_str()), (404, "not_found"), "an unknown channel: {b}");
+    let (s, b) = send(their_channel, v.id.clone()).await;
+    assert_eq!((s, code(&b).as_str()), (403, "forbidden"), "another account's channel: {b}");
+    let (_, list) = t.api(Method::GET, "/v1/conversations", None).await;
+    assert_eq!(list["data"].as_array().unwrap().len(), 0, "a refused message started a conversation: {list}");
+
+    // The right pair: both messages land in one conversation, in order.
+    let (s, first) = t.send_text(&v.id, "one").await;
+    assert_eq!(s, 201, "{first}");
+    let (_, again) = t.send_text(&v.id, "two").await;
+    assert_eq!(again["conversationId"], first["conversationId"]);
+    assert_eq!(again["seq"].as_i64(), first["seq"].as_i64().map(|s| s + 1));
+
+    // Once the channel is deleted its visitors get nothing more.
+    let (s, _) = t.api(Method::DELETE, &format!("/v1/channels/{}", t.channel), None).await;
+    assert_eq!(s, 204);
+    let (s, b) = t.send_text(&v.id, "three").await;
+    assert_eq!((s, code(&b).as_str()), (404, "not_found"), "a deleted channel: {b}");
+}

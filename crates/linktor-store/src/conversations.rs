@@ -10,6 +10,7 @@ use linktor_core::{
     ConversationStatus, Direction, Message, MessageId, MessageStatus, Sender, SenderType, VisitorId,
 };
 use crate::db::{query, Conn, Row};
+use crate::visitors::{visitor_from_row, VisitorRecord};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Rows per multi-row statement. Small on purpose: SQLite finds a `$N`
@@ -63,18 +64,77 @@ pub struct ReceiptUpdate {
     pub messages: Vec<MessageId>,
 }
 
+/// The names a conversation's columns have in a result: their own, or
+/// prefixed where a join also returns another table's `id`, `created_at`…
+pub(crate) struct ConversationColumns {
+    id: &'static str,
+    channel_id: &'static str,
+    visitor_id: &'static str,
+    status: &'static str,
+    assignee_id: &'static str,
+    last_seq: &'static str,
+    pre_chat: &'static str,
+    created_at: &'static str,
+    last_activity_at: &'static str,
+}
+
+const CONVERSATION_COLUMNS: ConversationColumns = ConversationColumns {
+    id: "id",
+    channel_id: "channel_id",
+    visitor_id: "visitor_id",
+    status: "status",
+    assignee_id: "assignee_id",
+    last_seq: "last_seq",
+    pre_chat: "pre_chat",
+    created_at: "created_at",
+    last_activity_at: "last_activity_at",
+};
+
+/// The same columns as `c_id`, `c_channel_id`…, as [`JOINED_CONVERSATION`] selects them.
+const JOINED_CONVERSATION_COLUMNS: ConversationColumns = ConversationColumns {
+    id: "c_id",
+    channel_id: "c_channel_id",
+    visitor_id: "c_visitor_id",
+    status: "c_status",
+    assignee_id: "c_assignee_id",
+    last_seq: "c_last_seq",
+    pre_chat: "c_pre_chat",
+    created_at: "c_created_at",
+    last_activity_at: "c_last_activity_at",
+};
+
+macro_rules! joined_conversation {
+    () => {
+        "c.id AS c_id, c.channel_id AS c_channel_id, c.visitor_id AS c_visitor_id, c.status AS c_status,
+         c.assignee_id AS c_assignee_id, c.last_seq AS c_last_seq, c.pre_chat AS c_pre_chat, c.created_at AS c_created_at,
+         c.last_activity_at AS c_last_activity_at"
+    };
+}
+
+/// Which of a visitor's conversations is the current one: the open one,
+/// else the one last active.
+macro_rules! current_first {
+    () => {
+        "ORDER BY CASE WHEN status = 'open' THEN 0 ELSE 1 END, last_activity_at DESC, id LIMIT 1"
+    };
+}
+
 pub(crate) fn conversation_from_row(row: &Row) -> Result<Conversation> {
-    let status: String = row.try_get("status")?;
+    conversation_from_columns(row, &CONVERSATION_COLUMNS)
+}
+
+fn conversation_from_columns(row: &Row, col: &ConversationColumns) -> Result<Conversation> {
+    let status: String = row.try_get(col.status)?;
     Ok(Conversation {
-        id: ConversationId::from_trusted(row.try_get("id")?),
-        channel_id: ChannelId::from_trusted(row.try_get("channel_id")?),
-        visitor_id: VisitorId::from_trusted(row.try_get("visitor_id")?),
+        id: ConversationId::from_trusted(row.try_get(col.id)?),
+        channel_id: ChannelId::from_trusted(row.try_get(col.channel_id)?),
+        visitor_id: VisitorId::from_trusted(row.try_get(col.visitor_id)?),
         status: if status == "resolved" { ConversationStatus::Resolved } else { ConversationStatus::Open },
-        assignee_id: row.try_get::<Option<String>, _>("assignee_id")?.map(AgentId::from_trusted),
-        last_seq: row.try_get("last_seq")?,
-        pre_chat: json_col(row, "pre_chat")?,
-        created_at: to_time(row.try_get("created_at")?),
-        last_activity_at: to_time(row.try_get("last_activity_at")?),
+        assignee_id: row.try_get::<Option<String>, _>(col.assignee_id)?.map(AgentId::from_trusted),
+        last_seq: row.try_get(col.last_seq)?,
+        pre_chat: json_col(row, col.pre_chat)?,
+        created_at: to_time(row.try_get(col.created_at)?),
+        last_activity_at: to_time(row.try_get(col.last_activity_at)?),
     })
 }
 
@@ -164,15 +224,38 @@ impl Store {
 
     /// The visitor's open conversation, else its most recent one.
     pub async fn current_conversation(&self, account: &AccountId, visitor: &VisitorId) -> Result<Option<Conversation>> {
-        let row = query(
-            "SELECT * FROM conversations WHERE visitor_id = $1 AND account_id = $2
-             ORDER BY CASE WHEN status = 'open' THEN 0 ELSE 1 END, last_activity_at DESC, id LIMIT 1",
-        )
-        .bind(visitor.as_str())
-        .bind(account.as_str())
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = query(concat!("SELECT * FROM conversations WHERE visitor_id = $1 AND account_id = $2 ", current_first!())).bind(visitor.as_str()).bind(account.as_str()).fetch_optional(&self.pool).await?;
         row.as_ref().map(conversation_from_row).transpose()
+    }
+
+    /// The visitor `visitor` of the live channel `channel` in `account`, with
+    /// its current conversation: in one statement, for `POST /v1/messages`,
+    /// which would otherwise read the channel, the visitor and the
+    /// conversation one after another. `NotFound` when any of the three does
+    /// not hold (another account's visitor or channel, a visitor of another
+    /// channel, a deleted channel); the caller tells which.
+    pub async fn channel_visitor(&self, account: &AccountId, channel: &ChannelId, visitor: &VisitorId) -> Result<(VisitorRecord, Option<Conversation>)> {
+        let sql = concat!(
+            "SELECT v.*, ",
+            joined_conversation!(),
+            " FROM visitors v
+             JOIN channels ch ON ch.id = v.channel_id AND ch.account_id = v.account_id AND ch.deleted_at IS NULL
+             LEFT JOIN conversations c ON c.id = (SELECT id FROM conversations WHERE visitor_id = v.id AND account_id = v.account_id ",
+            current_first!(),
+            ") WHERE v.id = $1 AND v.account_id = $2 AND v.channel_id = $3"
+        );
+        let row = query(sql)
+            .bind(visitor.as_str())
+            .bind(account.as_str())
+            .bind(channel.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let conversation = match row.try_get::<Option<String>, _>("c_id")? {
+            Some(_) => Some(conversation_from_columns(&row, &JOINED_CONVERSATION_COLUMNS)?),
+            None => None,
+        };
+        Ok((visitor_from_row(&row)?, conversation))
     }
 
     pub async fn list_conversations(&self, account: &AccountId, filter: &ConversationFilter) -> Result<Vec<Conversation>> {

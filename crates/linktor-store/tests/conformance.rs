@@ -35,6 +35,7 @@ conformance!(
     one_batch_mixes_conversations_resends_and_missing_ones,
     a_large_batch_spans_statement_chunks,
     a_failed_statement_leaves_nothing_of_its_transaction,
+    a_visitor_is_found_with_its_channel_and_current_conversation,
 );
 
 struct Fixture {
@@ -563,4 +564,53 @@ async fn a_failed_statement_leaves_nothing_of_its_transaction(store: &Store) {
     assert!(committed.is_err(), "a message of a missing conversation is refused");
     let rows = query("SELECT id FROM messages WHERE id IN ('msg_fk_1', 'msg_fk_2')").fetch_all(store.pool()).await.unwrap();
     assert!(rows.is_empty(), "neither message stays");
+}
+
+/// `channel_visitor` (one statement on the API's send path) answers what the
+/// reads one by one would: the visitor and its current conversation, and
+/// nothing for another account, another channel or a deleted channel.
+async fn a_visitor_is_found_with_its_channel_and_current_conversation(store: &Store) {
+    let f = fixture(store).await;
+    append(store, text_message(&f, Some("c1"), "hello")).await;
+    let (visitor, current) = store.channel_visitor(&f.account, &f.channel, &f.visitor).await.unwrap();
+    assert_eq!(visitor, store.visitor(&f.account, &f.visitor).await.unwrap());
+    let current = current.expect("the visitor has a conversation");
+    assert_eq!(current.id, f.conversation);
+    assert_eq!(current.last_seq, 1);
+    assert_eq!(Some(current), store.current_conversation(&f.account, &f.visitor).await.unwrap());
+
+    // A resolved conversation is still the current one; an open one comes first.
+    store.set_conversation_status(&f.account, &f.conversation, ConversationStatus::Resolved, |_| vec![]).await.unwrap();
+    let (_, current) = store.channel_visitor(&f.account, &f.channel, &f.visitor).await.unwrap();
+    assert_eq!(current.as_ref().map(|c| c.status), Some(ConversationStatus::Resolved));
+    let newer = store.create_conversation(&f.account, &f.channel, &f.visitor, &BTreeMap::new(), |_| vec![]).await.unwrap();
+    store.set_conversation_status(&f.account, &newer.id, ConversationStatus::Resolved, |_| vec![]).await.unwrap();
+    store.set_conversation_status(&f.account, &f.conversation, ConversationStatus::Open, |_| vec![]).await.unwrap();
+    let (_, current) = store.channel_visitor(&f.account, &f.channel, &f.visitor).await.unwrap();
+    assert_eq!(current.map(|c| c.id), Some(f.conversation.clone()));
+
+    // A visitor without a conversation yet.
+    let quiet = store
+        .create_visitor(NewVisitor {
+            account: &f.account,
+            channel: &f.channel,
+            user: VisitorUser::default(),
+            verified_user_id: None,
+            context: BTreeMap::new(),
+            anonymize_ip: false,
+            retention_days: None,
+        })
+        .await
+        .unwrap();
+    let (found, current) = store.channel_visitor(&f.account, &f.channel, &quiet.visitor.id).await.unwrap();
+    assert_eq!(found.visitor.id, quiet.visitor.id);
+    assert_eq!(current, None);
+
+    // Another account, another channel of the same account, a deleted channel.
+    let other = store.create_account("Other").await.unwrap();
+    assert!(matches!(store.channel_visitor(&other, &f.channel, &f.visitor).await, Err(StoreError::NotFound)));
+    let second = store.create_channel(&f.account, "Second", &["example.org".into()], "en", &ChannelSettings::default()).await.unwrap();
+    assert!(matches!(store.channel_visitor(&f.account, &second.channel.id, &f.visitor).await, Err(StoreError::NotFound)));
+    store.delete_channel(&f.account, &f.channel).await.unwrap();
+    assert!(matches!(store.channel_visitor(&f.account, &f.channel, &f.visitor).await, Err(StoreError::NotFound)));
 }

@@ -8,12 +8,12 @@ use axum::{
     Json,
 };
 use linktor_core::{
-    api::{ErrorBody, SendMessageRequest, TypingRequest},
+    api::{Conversation, ErrorBody, SendMessageRequest, TypingRequest},
     validate_client_id, Message, Sender, SenderType, TypingState, ValidationError,
 };
 
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
-use linktor_store::Owned;
+use linktor_store::{Owned, StoreError, VisitorRecord};
 
 use super::auth::{owned, ApiAccount};
 use crate::{
@@ -45,15 +45,33 @@ pub async fn send(
             Some(format!("k-{key}"))
         }
     };
-    owned(&st, st.store.channel(&account, &req.channel_id).await, Owned::Channel, req.channel_id.as_str(), "channel").await?;
-    let visitor = owned(&st, st.store.visitor(&account, &req.to).await, Owned::Visitor, req.to.as_str(), "visitor").await?;
+    // One read finds the channel, the visitor and its conversation together;
+    // when it finds nothing, the reads one by one tell the caller why.
+    let (visitor, current) = match st.store.channel_visitor(&account, &req.channel_id, &req.to).await {
+        Err(StoreError::NotFound) => why_no_target(&st, &account, &req).await?,
+        other => other?,
+    };
     let sender = Sender { sender_type: SenderType::Api, id: "api".into(), name: None, avatar: None };
-    let (message, created) = st.business_message(&account, &req.channel_id, &visitor, sender, req.content, key).await?;
+    let (message, created) = st.business_message(&account, &req.channel_id, &visitor, current, sender, req.content, key).await?;
     let mut response = (StatusCode::CREATED, Json(message)).into_response();
     if !created {
         response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     Ok(response)
+}
+
+/// The error for a channel and visitor that `channel_visitor` did not find
+/// together: the channel's (404, or 403 for another account's), else the
+/// visitor's, else that the visitor is of another channel (422).
+async fn why_no_target(st: &SharedState, account: &linktor_core::AccountId, req: &SendMessageRequest) -> ApiResult<(VisitorRecord, Option<Conversation>)> {
+    owned(st, st.store.channel(account, &req.channel_id).await, Owned::Channel, req.channel_id.as_str(), "channel").await?;
+    let visitor = owned(st, st.store.visitor(account, &req.to).await, Owned::Visitor, req.to.as_str(), "visitor").await?;
+    if visitor.visitor.channel_id != req.channel_id {
+        return Err(ApiError::Validation(ValidationError::new("to", "this visitor belongs to another channel")));
+    }
+    // All is in place now: the channel or the visitor came between the reads.
+    let current = st.store.current_conversation(account, &visitor.visitor.id).await?;
+    Ok((visitor, current))
 }
 
 async fn typing(st: SharedState, account: linktor_core::AccountId, req: TypingRequest, state: TypingState) -> ApiResult<StatusCode> {

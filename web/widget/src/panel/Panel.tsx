@@ -5,7 +5,7 @@
 // phone the panel covers the page, so it is a modal dialog: Tab cycles inside it (as it does
 // inside the image viewer everywhere).
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { format, isRtl } from '../shared/language';
 import type { Chat, ChatState } from './chat';
 import { Composer } from './Composer';
@@ -45,7 +45,9 @@ export function Panel({ chat, id }: { chat: Chat; id: string }) {
   useEffect(() => {
     if (s.open) (panel.current?.querySelector<HTMLElement>('[data-autofocus]') ?? panel.current)?.focus();
   }, [s.open, prechat, offlineMode]);
-  useEffect(() => {
+  // The viewer takes focus in the same task that shows it (a layout
+  // effect), so no key press or screen-reader cursor lands behind it first.
+  useLayoutEffect(() => {
     if (viewing) viewerClose.current?.focus();
   }, [viewing]);
 

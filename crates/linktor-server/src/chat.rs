@@ -219,11 +219,10 @@ impl AppState {
     /// A message from the business (REST API or an agent) to a visitor, into
     /// `current` (its current conversation as the caller read it) or a new
     /// one; with an idempotency key, a retry answers the stored message (`false`).
-    #[allow(clippy::too_many_arguments)]
+    /// The caller has checked that `visitor` is of the channel named.
     pub async fn business_message(
         &self,
         account: &AccountId,
-        channel: &ChannelId,
         visitor: &VisitorRecord,
         current: Option<Conversation>,
         sender: Sender,
@@ -231,9 +230,6 @@ impl AppState {
         idempotency_key: Option<String>,
     ) -> ApiResult<(Message, bool)> {
         content.validate()?;
-        if &visitor.visitor.channel_id != channel {
-            return Err(ApiError::Validation(ValidationError::new("to", "this visitor belongs to another channel")));
-        }
         let conversation = self.conversation_or_start(account, visitor, current).await?;
         self.reply(account, &conversation, sender, content, idempotency_key).await
     }

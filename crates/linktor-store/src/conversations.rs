@@ -90,7 +90,7 @@ const CONVERSATION_COLUMNS: ConversationColumns = ConversationColumns {
     last_activity_at: "last_activity_at",
 };
 
-/// The same columns as `c_id`, `c_channel_id`…, as [`JOINED_CONVERSATION`] selects them.
+/// The same columns as `c_id`, `c_channel_id`…, as `joined_conversation!` selects them.
 const JOINED_CONVERSATION_COLUMNS: ConversationColumns = ConversationColumns {
     id: "c_id",
     channel_id: "c_channel_id",
@@ -224,7 +224,11 @@ impl Store {
 
     /// The visitor's open conversation, else its most recent one.
     pub async fn current_conversation(&self, account: &AccountId, visitor: &VisitorId) -> Result<Option<Conversation>> {
-        let row = query(concat!("SELECT * FROM conversations WHERE visitor_id = $1 AND account_id = $2 ", current_first!())).bind(visitor.as_str()).bind(account.as_str()).fetch_optional(&self.pool).await?;
+        let row = query(concat!("SELECT * FROM conversations WHERE visitor_id = $1 AND account_id = $2 ", current_first!()))
+            .bind(visitor.as_str())
+            .bind(account.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(conversation_from_row).transpose()
     }
 

@@ -3,7 +3,7 @@
 //! its own. A behaviour that differs between the two is a bug caught here.
 
 use linktor_core::{
-    api::DeliveryAttempt, channel::ChannelSettings, webhook::*, AccountId, Content, ConversationStatus, Direction,
+    api::DeliveryAttempt, channel::ChannelSettings, webhook::*, AccountId, ChannelId, Content, ConversationStatus, Direction,
     Message, Sender, SenderType, VisitorUser,
 };
 use linktor_store::{testing::Backend, AgentRole, Availability, testing::TestDb, AttemptOutcome, ConversationFilter, NewMessage, NewVisitor, Store, StoreError};
@@ -52,23 +52,17 @@ async fn fixture(store: &Store) -> Fixture {
         .await
         .unwrap();
     let user = VisitorUser { name: Some("John Doe".into()), email: Some("john@example.com".into()), ..Default::default() };
-    let v = store
-        .create_visitor(NewVisitor {
-            account: &account,
-            channel: &ch.channel.id,
-            user,
-            verified_user_id: None,
-            context: BTreeMap::new(),
-            anonymize_ip: false,
-            retention_days: None,
-        })
-        .await
-        .unwrap();
+    let v = store.create_visitor(plain_visitor(&account, &ch.channel.id, user)).await.unwrap();
     let conv = store
         .create_conversation(&account, &ch.channel.id, &v.visitor.id, &BTreeMap::new(), |_| vec![])
         .await
         .unwrap();
     Fixture { account, channel: ch.channel.id, visitor: v.visitor.id, conversation: conv.id }
+}
+
+/// A visitor with `user`, unverified, no page context, its IP kept, no retention limit.
+fn plain_visitor<'a>(account: &'a AccountId, channel: &'a ChannelId, user: VisitorUser) -> NewVisitor<'a> {
+    NewVisitor { account, channel, user, verified_user_id: None, context: BTreeMap::new(), anonymize_ip: false, retention_days: None }
 }
 
 fn text_message(f: &Fixture, client_id: Option<&str>, text: &str) -> NewMessage {
@@ -590,18 +584,7 @@ async fn a_visitor_is_found_with_its_channel_and_current_conversation(store: &St
     assert_eq!(current.map(|c| c.id), Some(f.conversation.clone()));
 
     // A visitor without a conversation yet.
-    let quiet = store
-        .create_visitor(NewVisitor {
-            account: &f.account,
-            channel: &f.channel,
-            user: VisitorUser::default(),
-            verified_user_id: None,
-            context: BTreeMap::new(),
-            anonymize_ip: false,
-            retention_days: None,
-        })
-        .await
-        .unwrap();
+    let quiet = store.create_visitor(plain_visitor(&f.account, &f.channel, VisitorUser::default())).await.unwrap();
     let (found, current) = store.channel_visitor(&f.account, &f.channel, &quiet.visitor.id).await.unwrap();
     assert_eq!(found.visitor.id, quiet.visitor.id);
     assert_eq!(current, None);

@@ -52,7 +52,7 @@ pub async fn send(
         other => other?,
     };
     let sender = Sender { sender_type: SenderType::Api, id: "api".into(), name: None, avatar: None };
-    let (message, created) = st.business_message(&account, &req.channel_id, &visitor, current, sender, req.content, key).await?;
+    let (message, created) = st.business_message(&account, &visitor, current, sender, req.content, key).await?;
     let mut response = (StatusCode::CREATED, Json(message)).into_response();
     if !created {
         response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));

@@ -37,11 +37,24 @@ fn time_ordered_token() -> String {
 macro_rules! prefixed_id {
     ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
         $(#[$doc])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
         #[serde(try_from = "String", into = "String")]
         #[ts(type = "string")]
-        #[schema(value_type = String)]
         pub struct $name(String);
+
+        /// A string with the prefix, as `TryFrom` checks it: API clients
+        /// and generators see the same rule the server applies.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .pattern(Some(concat!("^", $prefix, "[A-Za-z0-9_]{1,64}$")))
+                    .examples([concat!($prefix, "0K9f2sBq7XwY3mZpL4tRvN8a")])
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             pub const PREFIX: &'static str = $prefix;
@@ -137,6 +150,14 @@ mod tests {
         assert!(a.as_str() < b.as_str(), "{a} then {b}");
         assert_ne!(MessageId::generate(), MessageId::generate());
         assert_eq!(a.as_str().len(), "msg_".len() + 24);
+    }
+
+    #[test]
+    fn the_schema_states_the_rule_parsing_applies() {
+        let schema = serde_json::to_value(<ConversationId as utoipa::PartialSchema>::schema()).unwrap();
+        assert_eq!(schema["pattern"], "^conv_[A-Za-z0-9_]{1,64}$");
+        let example = schema["examples"][0].as_str().unwrap();
+        assert!(example.parse::<ConversationId>().is_ok(), "{example}");
     }
 
     #[test]

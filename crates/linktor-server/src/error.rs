@@ -3,7 +3,11 @@
 //! logged with detail and shown to the caller only as `internal`.
 
 use axum::{
-    extract::rejection::JsonRejection,
+    extract::{
+        rejection::{JsonRejection, PathRejection, QueryRejection},
+        multipart::MultipartRejection,
+        ws::rejection::WebSocketUpgradeRejection,
+    },
     http::StatusCode,
     response::{IntoResponse, Response},
     Json,
@@ -43,8 +47,17 @@ pub enum ApiError {
     RateLimited(u64),
     #[error("wrong email or password")]
     InvalidCredentials,
+    #[error("this endpoint does not take this method")]
+    MethodNotAllowed,
+    /// An error status some layer below the handlers answered, with its text.
+    #[error("{1}")]
+    Other(StatusCode, String),
     #[error("this change needs the X-CSRF-Token header of the signed-in session")]
     CsrfFailed,
+    /// Temporarily unable (the database is unreachable, the message writer
+    /// stopped, the connection limit is reached): retry later.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -66,7 +79,41 @@ impl ApiError {
             Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             Self::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
             Self::CsrfFailed => (StatusCode::FORBIDDEN, "csrf_failed"),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            Self::Other(status, _) => (*status, if status.is_server_error() { "internal" } else { "bad_request" }),
+            Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+
+    /// The message the caller sees; an internal error is logged here (with
+    /// `what` failed) and shown only as "internal error".
+    pub fn public_message(&self, what: &str) -> String {
+        match self {
+            Self::Internal(e) => {
+                tracing::error!(error = ?e, "{what} failed");
+                "internal error".to_owned()
+            }
+            Self::Unavailable(m) => {
+                tracing::warn!("{what}: {m}");
+                m.clone()
+            }
+            Self::Validation(v) => format!("{}: {}", v.field, v.message),
+            other => other.to_string(),
+        }
+    }
+
+    /// The error for a status answered without our body (by the framework or a layer).
+    pub fn from_status(status: StatusCode, text: String) -> Self {
+        let text = if text.is_empty() { status.canonical_reason().unwrap_or("error").to_owned() } else { text };
+        match status {
+            StatusCode::BAD_REQUEST => Self::BadRequest(text),
+            StatusCode::NOT_FOUND => Self::NotFound(text),
+            StatusCode::METHOD_NOT_ALLOWED => Self::MethodNotAllowed,
+            StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge(text),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedType(text),
+            StatusCode::SERVICE_UNAVAILABLE => Self::Unavailable(text),
+            other => Self::Other(other, text),
         }
     }
 
@@ -96,20 +143,47 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
+impl From<QueryRejection> for ApiError {
+    fn from(e: QueryRejection) -> Self {
+        Self::BadRequest(format!("query string: {}", e.body_text().trim_start_matches("Failed to deserialize query string: ")))
+    }
+}
+
+/// A path that does not parse (an id without its prefix) names nothing.
+impl From<PathRejection> for ApiError {
+    fn from(e: PathRejection) -> Self {
+        match e {
+            PathRejection::FailedToDeserializePathParams(e) => Self::NotFound(e.body_text().trim_start_matches("Invalid URL: ").to_owned()),
+            other => Self::Internal(anyhow::anyhow!("path extraction: {}", other.body_text())),
+        }
+    }
+}
+
+impl From<MultipartRejection> for ApiError {
+    fn from(e: MultipartRejection) -> Self {
+        Self::BadRequest(e.body_text())
+    }
+}
+
+impl From<WebSocketUpgradeRejection> for ApiError {
+    fn from(e: WebSocketUpgradeRejection) -> Self {
+        Self::BadRequest(format!("this is a WebSocket endpoint: {}", e.body_text()))
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        let message = match &self {
-            Self::Internal(e) => {
-                tracing::error!(error = ?e, "internal error");
-                "internal error".to_owned()
-            }
-            Self::Validation(v) => format!("{}: {}", v.field, v.message),
-            other => other.to_string(),
-        };
+        let message = self.public_message("request");
         let mut response = (status, Json(ErrorBody { error: ErrorDetail { code: code.into(), message } })).into_response();
-        if let Self::RateLimited(secs) = self {
-            response.headers_mut().insert("retry-after", axum::http::HeaderValue::from(secs.max(1)));
+        match self {
+            Self::RateLimited(secs) => {
+                response.headers_mut().insert("retry-after", axum::http::HeaderValue::from(secs.max(1)));
+            }
+            Self::Unavailable(_) => {
+                response.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static("1"));
+            }
+            _ => {}
         }
         response
     }
@@ -119,5 +193,37 @@ impl IntoResponse for ApiError {
 #[derive(axum::extract::FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct JsonBody<T>(pub T);
+
+/// `Query` that turns every rejection into our error body.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct Query<T>(pub T);
+
+/// `Path` that turns every rejection into our error body.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct Path<T>(pub T);
+
+/// `Multipart` that turns every rejection into our error body.
+pub struct Multipart(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Multipart {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(axum::extract::Multipart::from_request(req, state).await?))
+    }
+}
+
+/// `WebSocketUpgrade` that turns every rejection into our error body.
+pub struct WebSocketUpgrade(pub axum::extract::WebSocketUpgrade);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for WebSocketUpgrade {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(axum::extract::WebSocketUpgrade::from_request_parts(parts, state).await?))
+    }
+}
 
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,19 +1,23 @@
-//! The Linktor WebChat server: HTTP and WebSocket front ends over the shared
-//! conversation operations, storage, the event bus and the webhook outbox.
+//! The Linktor WebChat server. Imports run downwards only:
+//!
+//! - `server`: starting and stopping a node (wiring everything below);
+//! - `http`: the REST API, the widget's endpoints and the socket upgrades,
+//!   thin handlers by resource; `realtime`: the visitor and agent sockets;
+//! - `services`: the product's rules, called by handlers and sockets alike;
+//! - `jobs`: the message writer, webhook outbox, receipts, presence, retention;
+//! - `access` (request checks), `bus`, `state`, `error`, `config`, `tokens`,
+//!   `passwords`, `metrics`: what the layers above share.
 
-pub mod agent_ws;
+pub mod access;
 pub mod bus;
-pub mod chat;
 pub mod config;
 pub mod error;
 pub mod http;
-pub mod manage;
+pub mod jobs;
 pub mod metrics;
-pub mod outbox;
 pub mod passwords;
-pub mod receipts;
+pub mod realtime;
 pub mod server;
+pub mod services;
 pub mod state;
 pub mod tokens;
-pub mod writer;
-pub mod ws;

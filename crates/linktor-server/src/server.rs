@@ -9,11 +9,18 @@ use tokio::{
     task::JoinHandle,
 };
 
-use crate::{bus::Bus, config::Config, metrics::Metrics, state::AppState, tokens::TokenSigner, writer::MessageWriter};
+use crate::{
+    bus::Bus,
+    config::Config,
+    jobs::{self, writer::MessageWriter},
+    metrics::Metrics,
+    services::{agents::create_agent, channels::{create_channel, DEMO_CHANNEL_SETTING}},
+    state::AppState,
+    tokens::TokenSigner,
+};
 use linktor_core::{api::CreateChannelRequest, AccountId};
 use linktor_store::{AgentRole, Store};
 
-pub const DEMO_CHANNEL_SETTING: &str = "demo_channel_id";
 const TOKEN_KEY_SETTING: &str = "visitor_token_key";
 
 /// What a first run created, for the start-up message.
@@ -57,7 +64,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<RunningServer> {
     if config.listen.port() == 0 && config.public_url == format!("http://{}", config.listen) {
         config.public_url = format!("http://{addr}");
     }
-    let (store, born) = open_store(&config).await?.with_delivery_handoff(crate::outbox::lease(&config));
+    let (store, born) = open_store(&config).await?.with_delivery_handoff(jobs::outbox::lease(&config));
     let bus = match &config.nats_url {
         Some(url) => Bus::nats(url).await?,
         None => Bus::in_process(),
@@ -68,7 +75,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<RunningServer> {
     let first_run = bootstrap(&store, &config).await?;
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let (outbox_stop, outbox_stop_rx) = watch::channel(false);
-    let (delivered, delivered_rx) = crate::receipts::channel();
+    let (delivered, delivered_rx) = jobs::receipts::channel();
     let state = Arc::new(AppState {
         files_dir: config.data_dir.join("files"),
         sockets: Arc::new(Semaphore::new(config.max_connections)),
@@ -88,10 +95,10 @@ pub async fn start(mut config: Config) -> anyhow::Result<RunningServer> {
         .redirect(reqwest::redirect::Policy::none())
         .pool_idle_timeout(Duration::from_secs(30))
         .build()?;
-    let outbox = tokio::spawn(crate::outbox::run(state.clone(), client, born, outbox_stop_rx));
-    tokio::spawn(crate::outbox::run_retention(state.clone()));
-    tokio::spawn(crate::agent_ws::run_presence_sweep(state.clone()));
-    tokio::spawn(crate::receipts::run(state.clone(), delivered_rx));
+    let outbox = tokio::spawn(jobs::outbox::run(state.clone(), client, born, outbox_stop_rx));
+    tokio::spawn(jobs::retention::run(state.clone()));
+    tokio::spawn(jobs::presence::run(state.clone()));
+    tokio::spawn(jobs::receipts::run(state.clone(), delivered_rx));
     let app = crate::http::router(state.clone());
     let mut stop = shutdown_tx.subscribe();
     let http = tokio::spawn(async move {
@@ -135,14 +142,14 @@ async fn bootstrap(store: &Store, config: &Config) -> anyhow::Result<Option<Firs
         let mut settings = linktor_core::channel::ChannelSettings::default();
         settings.offline.enabled = false;
         let req = CreateChannelRequest { name: "Demo".into(), allowed_domains: domains, default_language: None, settings: Some(settings) };
-        let channel = crate::manage::create_channel(store, &account, req).await.map_err(|e| anyhow::anyhow!("demo channel: {e}"))?;
+        let channel = create_channel(store, &account, req).await.map_err(|e| anyhow::anyhow!("demo channel: {e}"))?;
         store.set_setting(DEMO_CHANNEL_SETTING, channel.channel.id.as_str()).await?;
     }
     if store.agent_by_email("admin@localhost").await?.is_some() || store.setting("admin_created").await?.is_some() {
         return Ok(None);
     }
     let password = linktor_core::random_token(16);
-    crate::manage::create_agent(store, &account, "admin@localhost", "Admin", AgentRole::Admin, &password)
+    create_agent(store, &account, "admin@localhost", "Admin", AgentRole::Admin, &password)
         .await
         .map_err(|e| anyhow::anyhow!("first admin: {e}"))?;
     store.set_setting("admin_created", "1").await?;

@@ -4,7 +4,14 @@
 use std::{path::PathBuf, sync::Arc};
 use tokio::sync::{watch, Notify, Semaphore};
 
-use crate::{bus::Bus, config::Config, metrics::Metrics, tokens::TokenSigner, writer::MessageWriter};
+use crate::{
+    access::{ApiKeyCache, LoginLimiter},
+    bus::Bus,
+    config::Config,
+    jobs::{receipts::DeliveredSender, writer::MessageWriter},
+    metrics::Metrics,
+    tokens::TokenSigner,
+};
 use linktor_store::Store;
 
 pub struct AppState {
@@ -19,13 +26,13 @@ pub struct AppState {
     /// One permit per open WebSocket; the permit lives in the socket's task.
     pub sockets: Arc<Semaphore>,
     /// Delivery receipts from visitor sockets, written in batches.
-    pub delivered: crate::receipts::DeliveredSender,
+    pub delivered: DeliveredSender,
     /// Wakes the webhook outbox worker when a change queued deliveries.
     pub outbox_wake: Notify,
     /// Failed dashboard sign-ins, for rate limiting.
-    pub logins: crate::http::sessions::LoginLimiter,
+    pub logins: LoginLimiter,
     /// Valid API keys seen within the last second.
-    pub api_keys: crate::http::auth::ApiKeyCache,
+    pub api_keys: ApiKeyCache,
     /// Flips to `true` once shutdown starts; sockets close, workers drain.
     pub shutdown: watch::Receiver<bool>,
 }

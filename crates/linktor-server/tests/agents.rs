@@ -51,7 +51,7 @@ impl Dashboard {
 }
 
 async fn add_agent(srv: &TestServer, account: &linktor_core::AccountId, email: &str, role: AgentRole) {
-    linktor_server::manage::create_agent(&srv.state().store, account, email, "Ana Agent", role, PASSWORD).await.unwrap();
+    linktor_server::services::agents::create_agent(&srv.state().store, account, email, "Ana Agent", role, PASSWORD).await.unwrap();
 }
 
 async fn login(srv: &TestServer, email: &str, password: &str) -> (u16, Value, Option<String>) {

@@ -94,7 +94,7 @@ async fn another_accounts_ids_get_403_and_missing_ones_404() {
     // A second account with its own key.
     let store = &t.state().store;
     let other = store.create_account("Other").await.unwrap();
-    let other_key = linktor_server::manage::create_api_key(store, &other, "k").await.unwrap().key;
+    let other_key = linktor_server::services::integrations::create_api_key(store, &other, "k").await.unwrap().key;
     let as_other = |m: Method, path: String, body: Option<serde_json::Value>| {
         let mut r = t.http.request(m, t.url(&path)).bearer_auth(&other_key);
         if let Some(b) = body {
@@ -305,7 +305,7 @@ async fn user_updates_are_validated_and_script_stays_text() {
 /// back (through another node, or in the database) within `API_KEY_TRUST`.
 #[tokio::test]
 async fn a_revoked_api_key_stops_working() {
-    use linktor_server::http::auth::API_KEY_TRUST;
+    use linktor_server::access::API_KEY_TRUST;
     let t = TestServer::start().await;
     let status_with = |key: String| {
         let request = t.http.get(t.url("/v1/api-keys")).bearer_auth(key);

@@ -179,13 +179,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         return Ok(());
     }
     let account = account(&store, &cli.account).await?;
-    use linktor_server::manage;
+    use linktor_server::services::{agents::create_agent, channels::create_channel, integrations::{create_api_key, create_webhook}};
     match cli.command {
         Command::Serve | Command::Openapi | Command::Account { .. } => unreachable!("handled above"),
         Command::Migrate => print(json!({ "migrated": true })),
         Command::Admin { command: AdminCommand::Create { email, password, name, role } } => {
             let role = if role == "agent" { AgentRole::Agent } else { AgentRole::Admin };
-            let agent = manage::create_agent(&store, &account, &email, &name, role, &password).await?;
+            let agent = create_agent(&store, &account, &email, &name, role, &password).await?;
             print(serde_json::to_value(agent)?);
         }
         Command::Channel { command: ChannelCommand::Create { name, allowed_domains, language } } => {
@@ -195,7 +195,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 default_language: Some(language),
                 settings: None,
             };
-            let channel = manage::create_channel(&store, &account, req).await?;
+            let channel = create_channel(&store, &account, req).await?;
             print(serde_json::to_value(channel.channel)?);
         }
         Command::Channel { command: ChannelCommand::List } => {
@@ -203,11 +203,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print(json!({ "data": channels }));
         }
         Command::ApiKey { command: ApiKeyCommand::Create { name } } => {
-            print(serde_json::to_value(manage::create_api_key(&store, &account, &name).await?)?);
+            print(serde_json::to_value(create_api_key(&store, &account, &name).await?)?);
         }
         Command::Webhook { command: WebhookCommand::Create { url, events } } => {
             let events = events.map(|e| e.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()).unwrap_or_default();
-            let rec = manage::create_webhook(&store, &account, CreateWebhookRequest { url, events }).await?;
+            let rec = create_webhook(&store, &account, CreateWebhookRequest { url, events }).await?;
             print(json!({ "id": rec.endpoint.id, "url": rec.endpoint.url, "events": rec.endpoint.events, "secret": rec.secret }));
         }
     }

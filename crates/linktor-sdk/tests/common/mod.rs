@@ -49,7 +49,7 @@ impl TestServer {
         let base = server.state.config.public_url.clone();
         let store = &server.state.store;
         let account = linktor_server::server::default_account(store).await.unwrap();
-        let channel = linktor_server::manage::create_channel(
+        let channel = linktor_server::services::channels::create_channel(
             store,
             &account,
             CreateChannelRequest {
@@ -61,7 +61,7 @@ impl TestServer {
         )
         .await
         .unwrap();
-        let key = linktor_server::manage::create_api_key(store, &account, "sdk tests").await.unwrap();
+        let key = linktor_server::services::integrations::create_api_key(store, &account, "sdk tests").await.unwrap();
         let client = Linktor::builder(key.key.clone()).base_url(&base).build().unwrap();
         Self {
             server: Some(server),
@@ -84,7 +84,7 @@ impl TestServer {
         let store = &self.state().store;
         let other = store.create_account("Another Company").await.unwrap();
         let req = CreateChannelRequest { name: "Theirs".into(), allowed_domains: vec!["other.example".into()], default_language: None, settings: None };
-        linktor_server::manage::create_channel(store, &other, req).await.unwrap().channel.id
+        linktor_server::services::channels::create_channel(store, &other, req).await.unwrap().channel.id
     }
 
     /// A visitor session from `ORIGIN`, as the widget opens one.

@@ -3,7 +3,7 @@
 //! account's widgets show agents online or switch to offline mode.
 
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::StatusCode,
     Json,
 };
@@ -14,10 +14,13 @@ use linktor_core::{
 };
 use linktor_store::Owned;
 
-use super::auth::{owned, parse_id, ApiAccount, InboxCaller, SignedIn};
+use super::{
+    auth::{owned, ApiAccount, InboxCaller, SignedIn},
+    parse_id,
+};
 use crate::{
-    error::{ApiError, ApiResult, JsonBody},
-    manage,
+    error::{ApiResult, JsonBody, Path},
+    services::agents::create_agent,
     state::SharedState,
 };
 
@@ -36,7 +39,7 @@ pub async fn create(State(st): State<SharedState>, ApiAccount(account): ApiAccou
     if req.email.len() > 320 {
         return Err(ValidationError::new("email", "at most 320 characters").into());
     }
-    let agent = manage::create_agent(&st.store, &account, &req.email, &req.name, req.role, &req.password).await?;
+    let agent = create_agent(&st.store, &account, &req.email, &req.name, req.role, &req.password).await?;
     Ok((StatusCode::CREATED, Json(agent.api())))
 }
 
@@ -49,8 +52,7 @@ pub async fn delete(State(st): State<SharedState>, caller: InboxCaller, Path(id)
     if caller.agent.as_ref().is_some_and(|me| me.id == aid) {
         return Err(ValidationError::new("agentId", "you cannot remove yourself; ask another admin").into());
     }
-    owned(&st, st.store.delete_agent(&account, &aid).await, Owned::Agent, &id, "agent").await?;
-    st.announce_availability(&account).await?;
+    owned(&st, st.remove_agent(&account, &aid).await, Owned::Agent, &id, "agent").await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -59,13 +61,6 @@ pub async fn delete(State(st): State<SharedState>, caller: InboxCaller, Path(id)
     responses((status = 200, body = Agent), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("session" = [])))]
 pub async fn set_availability(State(st): State<SharedState>, me: SignedIn, JsonBody(req): JsonBody<AvailabilityRequest>) -> ApiResult<Json<Agent>> {
-    let account = me.agent.account_id.clone();
-    st.store.set_availability(&account, &me.agent.id, req.availability).await.map_err(|_| ApiError::not_found("agent"))?;
-    // The dashboard asking is proof it is open; its socket keeps it so.
-    st.store.agent_seen(&account, &me.agent.id, None).await?;
-    st.bus
-        .publish(&crate::bus::Topic::Account(account.clone()), crate::bus::BusEvent::AgentAvailability { agent: me.agent.id.clone(), availability: req.availability })
-        .await;
-    st.announce_availability(&account).await?;
+    st.set_availability(&me.agent, req.availability).await?;
     Ok(Json(linktor_core::agent::Agent { availability: req.availability, ..me.agent.api() }))
 }

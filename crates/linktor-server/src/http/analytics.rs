@@ -2,7 +2,7 @@
 //! resolution times of the account, for the dashboard's charts.
 
 use axum::{
-    extract::{Query, State},
+    extract::State,
     Json,
 };
 use chrono::{Duration, NaiveDate, Utc};
@@ -10,8 +10,11 @@ use linktor_core::{agent::Analytics, api::ErrorBody, ChannelId, ValidationError}
 use linktor_store::Owned;
 use serde::Deserialize;
 
-use super::auth::{owned, parse_id, InboxAccount};
-use crate::{error::ApiResult, state::SharedState};
+use super::{
+    auth::{owned, InboxAccount},
+    parse_id,
+};
+use crate::{error::{ApiResult, Query}, state::SharedState};
 
 /// The longest period one request may ask for.
 const MAX_DAYS: i64 = 366;

@@ -3,13 +3,17 @@
 //! demo page at `/demo` that chats on the demo channel.
 
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::{header, HeaderValue, StatusCode},
     response::{Html, IntoResponse, Response},
 };
 use rust_embed::RustEmbed;
 
-use crate::state::SharedState;
+use crate::{
+    error::{ApiError, Path},
+    services::channels::DEMO_CHANNEL_SETTING,
+    state::SharedState,
+};
 
 #[derive(RustEmbed)]
 #[folder = "../../web/widget/dist"]
@@ -40,7 +44,7 @@ pub async fn widget_file(Path(file): Path<String>) -> Response {
     match WidgetAssets::get(&file) {
         // Short cache: a fixed URL must pick up new releases within minutes.
         Some(f) => asset(&file, f.data, "public, max-age=300"),
-        None => (StatusCode::NOT_FOUND, "not found").into_response(),
+        None => ApiError::NotFound(format!("no widget file {file}")).into_response(),
     }
 }
 
@@ -90,9 +94,10 @@ fn escape_js(s: &str) -> String {
 /// A host page with the spec's snippet for the demo channel.
 #[utoipa::path(get, path = "/demo", tag = "widget", responses((status = 200, description = "demo page")))]
 pub async fn demo(State(st): State<SharedState>) -> Response {
-    let channel = match st.store.setting(crate::server::DEMO_CHANNEL_SETTING).await {
+    let channel = match st.store.setting(DEMO_CHANNEL_SETTING).await {
         Ok(Some(c)) => c,
-        _ => return (StatusCode::NOT_FOUND, "no demo channel").into_response(),
+        Ok(None) => return ApiError::NotFound("no demo channel".into()).into_response(),
+        Err(e) => return ApiError::from(e).into_response(),
     };
     let base = escape_js(&st.config.public_url);
     let channel = escape_js(&channel);

@@ -2,49 +2,25 @@
 //! identity-verification secret. A saved change reaches open widgets live.
 
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::StatusCode,
     Json,
 };
 use linktor_core::{
     api::{Channel, CreateChannelRequest, ErrorBody, UpdateChannelRequest},
-    channel::validate_channel_fields,
-    AccountId, ChannelId,
+    ChannelId,
 };
-use linktor_store::{ChannelRecord, Owned};
+use linktor_store::Owned;
 
-use super::auth::{owned, parse_id, ApiAccount, InboxAccount};
+use super::{
+    auth::{owned, ApiAccount, InboxAccount},
+    parse_id,
+};
 use crate::{
-    bus::{BusEvent, Topic},
-    error::ApiResult,
-    http::widget::widget_config,
-    state::{AppState, SharedState},
+    error::{ApiResult, JsonBody, Path},
+    services::channels::create_channel,
+    state::SharedState,
 };
-
-impl AppState {
-    /// Applies a partial update and tells the channel's open widgets.
-    pub async fn update_channel(&self, account: &AccountId, id: &ChannelId, req: UpdateChannelRequest) -> ApiResult<ChannelRecord> {
-        let mut channel = self.store.channel(account, id).await?.channel;
-        if let Some(name) = req.name {
-            channel.name = name.trim().to_owned();
-        }
-        if let Some(domains) = req.allowed_domains {
-            channel.allowed_domains = crate::manage::normalize_domains(&domains);
-        }
-        if let Some(language) = req.default_language {
-            channel.default_language = language;
-        }
-        if let Some(settings) = req.settings {
-            channel.settings = settings;
-        }
-        validate_channel_fields(&channel.name, &channel.allowed_domains, &channel.default_language)?;
-        channel.settings.validate()?;
-        let saved = self.store.update_channel(account, &channel).await?;
-        let st_config = widget_config(self, &saved).await?;
-        self.bus.publish(&Topic::Channel(id.clone()), BusEvent::Config { config: st_config }).await;
-        Ok(saved)
-    }
-}
 
 #[utoipa::path(get, path = "/v1/channels", tag = "channels",
     responses((status = 200, body = [Channel]), (status = 401, body = ErrorBody)), security(("api_key" = []), ("session" = [])))]
@@ -58,9 +34,9 @@ pub async fn list(State(st): State<SharedState>, InboxAccount(account): InboxAcc
 pub async fn create(
     State(st): State<SharedState>,
     ApiAccount(account): ApiAccount,
-    crate::error::JsonBody(req): crate::error::JsonBody<CreateChannelRequest>,
+    JsonBody(req): JsonBody<CreateChannelRequest>,
 ) -> ApiResult<(StatusCode, Json<Channel>)> {
-    Ok((StatusCode::CREATED, Json(crate::manage::create_channel(&st.store, &account, req).await?.channel)))
+    Ok((StatusCode::CREATED, Json(create_channel(&st.store, &account, req).await?.channel)))
 }
 
 #[utoipa::path(get, path = "/v1/channels/{channel_id}", tag = "channels",
@@ -81,7 +57,7 @@ pub async fn update(
     State(st): State<SharedState>,
     ApiAccount(account): ApiAccount,
     Path(id): Path<String>,
-    crate::error::JsonBody(req): crate::error::JsonBody<UpdateChannelRequest>,
+    JsonBody(req): JsonBody<UpdateChannelRequest>,
 ) -> ApiResult<Json<Channel>> {
     let cid: ChannelId = parse_id(&id, "channel")?;
     owned(&st, st.store.channel(&account, &cid).await, Owned::Channel, &id, "channel").await?;

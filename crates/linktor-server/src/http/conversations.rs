@@ -1,7 +1,8 @@
 //! Conversations, their messages and visitors over the REST API.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::State,
+    http::StatusCode,
     Json,
 };
 use linktor_core::{
@@ -12,9 +13,12 @@ use linktor_core::{
 use linktor_store::{ConversationFilter, Owned};
 use serde::Deserialize;
 
-use super::auth::{owned, parse_id, InboxAccount, InboxCaller};
+use super::{
+    auth::{owned, InboxAccount, InboxCaller},
+    parse_id,
+};
 use crate::{
-    error::{ApiError, ApiResult, JsonBody},
+    error::{ApiError, ApiResult, JsonBody, Path, Query},
     state::SharedState,
 };
 
@@ -153,13 +157,13 @@ pub async fn read(
     State(st): State<SharedState>,
     InboxAccount(account): InboxAccount,
     Path(id): Path<String>,
-    crate::error::JsonBody(req): crate::error::JsonBody<ReadRequest>,
-) -> ApiResult<axum::http::StatusCode> {
+    JsonBody(req): JsonBody<ReadRequest>,
+) -> ApiResult<StatusCode> {
     let cid: ConversationId = parse_id(&id, "conversation")?;
     let c = owned(&st, st.store.conversation(&account, &cid).await, Owned::Conversation, &id, "conversation").await?;
     let seq = req.seq.unwrap_or(c.last_seq);
     st.read(&account, &c.channel_id, &c.visitor_id, &cid, linktor_core::Reader::Agent, seq).await?;
-    Ok(axum::http::StatusCode::NO_CONTENT)
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The conversation `id` of the caller's account (403 for another account's).
@@ -180,11 +184,11 @@ pub async fn reply(
     caller: InboxCaller,
     Path(id): Path<String>,
     JsonBody(req): JsonBody<ReplyRequest>,
-) -> ApiResult<(axum::http::StatusCode, Json<Message>)> {
+) -> ApiResult<(StatusCode, Json<Message>)> {
     let conversation = conversation_of(&st, &caller.account, &id).await?;
-    let (message, created) = st.reply(&caller.account, &conversation, caller.sender(), req.content, req.client_id).await?;
-    let status = if created { axum::http::StatusCode::CREATED } else { axum::http::StatusCode::OK };
-    Ok((status, Json(message)))
+    let appended = st.reply(&caller.account, &conversation, caller.sender(), req.content, req.client_id).await?;
+    let status = if appended.created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(appended.message)))
 }
 
 /// Assigns the conversation to an agent of the account, or unassigns it.
@@ -201,9 +205,12 @@ pub async fn assign(
 ) -> ApiResult<Json<Conversation>> {
     let conversation = conversation_of(&st, &account, &id).await?;
     if let Some(agent) = &req.agent_id {
-        if st.store.agent(&account, agent).await.is_err() {
-            return Err(linktor_core::ValidationError::new("agentId", "no such agent in this account").into());
-        }
+        match st.store.agent(&account, agent).await {
+            Err(linktor_store::StoreError::NotFound) => {
+                return Err(linktor_core::ValidationError::new("agentId", "no such agent in this account").into())
+            }
+            other => other?,
+        };
     }
     Ok(Json(st.assign(&account, &conversation, req.agent_id.as_ref()).await?))
 }
@@ -218,10 +225,10 @@ pub async fn typing(
     caller: InboxCaller,
     Path(id): Path<String>,
     JsonBody(req): JsonBody<AgentTypingRequest>,
-) -> ApiResult<axum::http::StatusCode> {
+) -> ApiResult<StatusCode> {
     let conversation = conversation_of(&st, &caller.account, &id).await?;
     st.typing(&caller.account, &conversation.visitor_id, &conversation.id, caller.sender(), req.state).await;
-    Ok(axum::http::StatusCode::NO_CONTENT)
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

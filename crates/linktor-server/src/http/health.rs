@@ -1,8 +1,13 @@
 //! Liveness, readiness and Prometheus metrics.
 
-use axum::{extract::State, http::StatusCode, response::IntoResponse};
+use axum::{extract::State, response::IntoResponse};
+use linktor_core::api::ErrorBody;
+use std::time::Duration;
 
-use crate::state::SharedState;
+use crate::{
+    error::{ApiError, ApiResult},
+    state::SharedState,
+};
 
 /// The process is up.
 #[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "alive")))]
@@ -10,15 +15,24 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
+/// How long the database has to answer `/readyz`: a load balancer must
+/// hear "not ready" from a node whose database hangs, not wait with it.
+const READY_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// The process can serve: the database answers and it is not shutting down.
-#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, description = "ready"), (status = 503, description = "not ready")))]
-pub async fn readyz(State(st): State<SharedState>) -> impl IntoResponse {
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses((status = 200, description = "ready"), (status = 503, body = ErrorBody, description = "not ready: shutting down, or the database does not answer")))]
+pub async fn readyz(State(st): State<SharedState>) -> ApiResult<&'static str> {
     if *st.shutdown.borrow() {
-        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down");
+        return Err(ApiError::Unavailable("shutting down".into()));
     }
-    match st.store.ping().await {
-        Ok(()) => (StatusCode::OK, "ready"),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    match tokio::time::timeout(READY_TIMEOUT, st.store.ping()).await {
+        Ok(Ok(())) => Ok("ready"),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness: the database does not answer");
+            Err(ApiError::Unavailable("database unavailable".into()))
+        }
+        Err(_) => Err(ApiError::Unavailable("database unavailable: no answer within 2 s".into())),
     }
 }
 

@@ -9,17 +9,17 @@ use axum::{
 };
 use linktor_core::{
     api::{Conversation, ErrorBody, SendMessageRequest, TypingRequest},
-    validate_client_id, Message, Sender, SenderType, TypingState, ValidationError,
+    validate_client_id, Message, TypingState, ValidationError,
 };
-
-const IDEMPOTENCY_KEY: &str = "idempotency-key";
 use linktor_store::{Owned, StoreError, VisitorRecord};
 
-use super::auth::{owned, ApiAccount};
+use super::auth::{api_sender, owned, ApiAccount};
 use crate::{
     error::{ApiError, ApiResult, JsonBody},
     state::SharedState,
 };
+
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 /// Sends a message to a visitor. With an `Idempotency-Key` header (1–64 of
 /// `[A-Za-z0-9_-]`), a retry of the same key answers the stored message
@@ -51,10 +51,9 @@ pub async fn send(
         Err(StoreError::NotFound) => why_no_target(&st, &account, &req).await?,
         other => other?,
     };
-    let sender = Sender { sender_type: SenderType::Api, id: "api".into(), name: None, avatar: None };
-    let (message, created) = st.business_message(&account, &visitor, current, sender, req.content, key).await?;
-    let mut response = (StatusCode::CREATED, Json(message)).into_response();
-    if !created {
+    let appended = st.business_message(&account, &visitor, current, api_sender(), req.content, key).await?;
+    let mut response = (StatusCode::CREATED, Json(appended.message)).into_response();
+    if !appended.created {
         response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     Ok(response)
@@ -86,8 +85,7 @@ async fn typing(st: SharedState, account: linktor_core::AccountId, req: TypingRe
     if conversation.channel_id != req.channel_id {
         return Err(ApiError::Validation(linktor_core::ValidationError::new("conversationId", "not a conversation of this channel")));
     }
-    let sender = Sender { sender_type: SenderType::Api, id: "api".into(), name: None, avatar: None };
-    st.typing(&account, &conversation.visitor_id, &conversation.id, sender, state).await;
+    st.typing(&account, &conversation.visitor_id, &conversation.id, api_sender(), state).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

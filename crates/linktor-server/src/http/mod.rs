@@ -12,6 +12,7 @@ pub mod files;
 pub mod health;
 pub mod messages;
 pub mod sessions;
+pub mod sockets;
 pub mod webhooks;
 pub mod widget;
 
@@ -19,7 +20,7 @@ use axum::{
     extract::{DefaultBodyLimit, Request, State},
     http::{header, HeaderValue, Method},
     middleware::{self, Next},
-    response::Response,
+    response::{IntoResponse, Response},
     routing::get,
     Json, Router,
 };
@@ -31,7 +32,7 @@ use utoipa::{
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{metrics::OutcomeLabel, state::SharedState};
+use crate::{error::ApiError, metrics::OutcomeLabel, state::SharedState};
 
 /// JSON bodies are small; uploads have their own, per-channel limit.
 const JSON_BODY_LIMIT: usize = 256 * 1024;
@@ -50,7 +51,7 @@ impl Modify for Security {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme("api_key", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
-        components.add_security_scheme("session", SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Cookie(utoipa::openapi::security::ApiKeyValue::with_description(auth::SESSION_COOKIE, "dashboard session; changes also need the X-CSRF-Token header"))));
+        components.add_security_scheme("session", SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Cookie(utoipa::openapi::security::ApiKeyValue::with_description(crate::access::SESSION_COOKIE, "dashboard session; changes also need the X-CSRF-Token header"))));
         components.add_security_scheme("visitor_token", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
     }
 }
@@ -85,7 +86,7 @@ fn api_routes() -> OpenApiRouter<SharedState> {
         .routes(routes!(agents::delete))
         .routes(routes!(agents::set_availability))
         .routes(routes!(analytics::get))
-        .routes(routes!(crate::agent_ws::agent_ws))
+        .routes(routes!(sockets::agent_ws))
         .routes(routes!(conversations::list_visitors))
         .routes(routes!(conversations::get_visitor))
         .routes(routes!(webhooks::list, webhooks::create))
@@ -113,7 +114,7 @@ fn widget_routes() -> OpenApiRouter<SharedState> {
         .routes(routes!(widget::create_session))
         .routes(routes!(widget::upload))
         .routes(routes!(files::download))
-        .routes(routes!(crate::ws::visitor_ws))
+        .routes(routes!(sockets::visitor_ws))
         .routes(routes!(assets::widget_file))
         .layer(cors)
 }
@@ -143,6 +144,43 @@ async fn security_headers(req: Request, next: Next) -> Response {
     response
 }
 
+/// An unknown route.
+async fn no_route() -> ApiError {
+    ApiError::NotFound("no such endpoint; see /v1/openapi.json".into())
+}
+
+/// A known route with another method.
+async fn wrong_method() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+/// Every error leaves as `{ "error": { "code", "message" } }`: an error
+/// answered in another shape by a layer below the handlers (the body limit,
+/// a timeout) is rewritten here, its text kept as the message.
+async fn json_errors(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_json = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let is_page = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if status.as_u16() < 400 || is_json || is_page {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.map(|b| String::from_utf8_lossy(&b).trim().to_owned()).unwrap_or_default();
+    let mut rewritten = ApiError::from_status(status, text).into_response();
+    for (name, value) in parts.headers.iter() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            rewritten.headers_mut().entry(name).or_insert(value.clone());
+        }
+    }
+    rewritten
+}
+
+/// Parses a path id; a malformed one is simply not found.
+pub fn parse_id<T: std::str::FromStr>(raw: &str, what: &str) -> crate::error::ApiResult<T> {
+    raw.parse().map_err(|_| crate::error::ApiError::not_found(what))
+}
+
 pub fn router(st: SharedState) -> Router {
     let doc = openapi();
     let (api, _) = api_routes().split_for_parts();
@@ -155,7 +193,10 @@ pub fn router(st: SharedState) -> Router {
         .route("/app/{*path}", get(assets::dashboard))
         .merge(widget.layer(DefaultBodyLimit::max(uploads_limit)))
         .route("/v1/openapi.json", get(move || async move { Json(doc) }))
+        .fallback(no_route)
+        .method_not_allowed_fallback(wrong_method)
         .layer(RequestBodyLimitLayer::new(uploads_limit))
+        .layer(middleware::from_fn(json_errors))
         // linktor.js and the panel travel gzipped: 6 KB instead of 13 KB on the host page.
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(middleware::from_fn_with_state(st.clone(), count_responses))

@@ -1,7 +1,7 @@
 //! Webhook endpoints, their delivery log and resends; API keys.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::State,
     http::StatusCode,
     Json,
 };
@@ -12,9 +12,13 @@ use linktor_core::{
 use linktor_store::Owned;
 use serde::Deserialize;
 
-use super::auth::{owned, parse_id, ApiAccount};
+use super::{
+    auth::{owned, ApiAccount},
+    parse_id,
+};
 use crate::{
-    error::{ApiResult, JsonBody},
+    error::{ApiResult, JsonBody, Path, Query},
+    services::integrations::{create_api_key, create_webhook},
     state::SharedState,
 };
 
@@ -28,7 +32,7 @@ pub async fn list(State(st): State<SharedState>, ApiAccount(account): ApiAccount
     responses((status = 201, body = CreatedWebhookEndpoint), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn create(State(st): State<SharedState>, ApiAccount(account): ApiAccount, JsonBody(req): JsonBody<CreateWebhookRequest>) -> ApiResult<(StatusCode, Json<CreatedWebhookEndpoint>)> {
-    let rec = crate::manage::create_webhook(&st.store, &account, req).await?;
+    let rec = create_webhook(&st.store, &account, req).await?;
     Ok((StatusCode::CREATED, Json(CreatedWebhookEndpoint { endpoint: rec.endpoint, secret: rec.secret })))
 }
 
@@ -82,7 +86,7 @@ pub struct CreateApiKeyRequest {
 #[utoipa::path(post, path = "/v1/api-keys", tag = "api-keys", request_body = CreateApiKeyRequest,
     responses((status = 201, body = CreatedApiKey), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)), security(("api_key" = []), ("session" = [])))]
 pub async fn create_key(State(st): State<SharedState>, ApiAccount(account): ApiAccount, JsonBody(req): JsonBody<CreateApiKeyRequest>) -> ApiResult<(StatusCode, Json<CreatedApiKey>)> {
-    Ok((StatusCode::CREATED, Json(crate::manage::create_api_key(&st.store, &account, &req.name).await?)))
+    Ok((StatusCode::CREATED, Json(create_api_key(&st.store, &account, &req.name).await?)))
 }
 
 #[utoipa::path(delete, path = "/v1/api-keys/{key_id}", tag = "api-keys", params(("key_id" = String, Path)),

@@ -56,14 +56,14 @@ impl TestServer {
         let base = server.state.config.public_url.clone();
         let store = &server.state.store;
         let account = linktor_server::server::default_account(store).await.unwrap();
-        let channel = linktor_server::manage::create_channel(
+        let channel = linktor_server::services::channels::create_channel(
             store,
             &account,
             CreateChannelRequest { name: "Website Chat".into(), allowed_domains: vec!["example.com, *.example.com".into()], default_language: None, settings: None },
         )
         .await
         .unwrap();
-        let key = linktor_server::manage::create_api_key(store, &account, "tests").await.unwrap();
+        let key = linktor_server::services::integrations::create_api_key(store, &account, "tests").await.unwrap();
         Self {
             server: Some(server),
             base,

@@ -6,11 +6,7 @@
 //! is re-checked at every ping: a signed-out or removed agent's socket closes.
 
 use axum::{
-    extract::{
-        ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade},
-        State,
-    },
-    http::{HeaderMap, Method},
+    extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade},
     response::{IntoResponse, Response},
 };
 use linktor_core::{
@@ -18,84 +14,47 @@ use linktor_core::{
     api::Conversation,
     AccountId, ConversationId, Reader, Sender,
 };
+use linktor_store::AgentSession;
 use std::time::Duration;
-use tokio::{sync::broadcast::error::RecvError, time::Instant};
+use tokio::{
+    sync::{broadcast::error::RecvError, OwnedSemaphorePermit},
+    time::Instant,
+};
 
+use super::{frame, frame_error, parse_frame, written, Flow, Incoming, RateLimit, IDLE_LIMIT, PING_EVERY};
 use crate::{
     bus::{BusEvent, Topic},
-    error::{ApiError, ApiResult},
-    http::auth::{agent_sender, same_origin, session_of},
+    error::ApiResult,
+    jobs::presence::announce_availability,
     metrics::KindLabel,
     state::SharedState,
-    ws::{frame_error, parse_frame, Incoming, RateLimit, IDLE_LIMIT, PING_EVERY},
 };
 
 /// After its last dashboard closes, an online agent stays available this long
 /// (more than a ping interval, so another open tab keeps them present).
 const LAPSE_AFTER_CLOSE: Duration = Duration::from_secs(30);
 
-/// Every node checks this often whether an agent's presence lapsed, and tells
-/// that account's widgets (repeats from several nodes are harmless).
-pub async fn run_presence_sweep(st: SharedState) {
-    let mut shutdown = st.shutdown.clone();
-    let every = (st.config.agent_presence / 6).clamp(Duration::from_millis(250), Duration::from_secs(15));
-    let mut since = linktor_store::now_ms();
-    loop {
-        tokio::select! {
-            _ = tokio::time::sleep(every) => {}
-            _ = shutdown.changed() => return,
-        }
-        let until = linktor_store::now_ms();
-        match st.store.presence_lapsed(since, until).await {
-            Ok(accounts) => {
-                for account in accounts {
-                    if let Err(e) = st.announce_availability(&account).await {
-                        tracing::warn!(error = ?e, "announcing availability failed");
-                    }
-                }
-                since = until;
-            }
-            Err(e) => tracing::warn!(error = %e, "presence sweep failed"),
-        }
-    }
-}
-
 /// Dashboard frames are small: typing, read, ping.
 const MAX_FRAME_BYTES: usize = 16 * 1024;
 
-/// The dashboard's live events (docs/agent-api.md).
-#[utoipa::path(get, path = "/v1/agent/ws", tag = "agents",
-    responses((status = 101, description = "WebSocket"), (status = 401, body = linktor_core::api::ErrorBody), (status = 403, body = linktor_core::api::ErrorBody)),
-    security(("session" = [])))]
-pub async fn agent_ws(State(st): State<SharedState>, headers: HeaderMap, ws: WebSocketUpgrade) -> ApiResult<Response> {
-    if !same_origin(&headers, &st.config.public_url) {
-        return Err(ApiError::Forbidden("the agent socket is only for the dashboard of this server".into()));
-    }
-    let (session, token) = session_of(&headers, &Method::GET, &st).await?;
-    let permit = st
-        .sockets
-        .clone()
-        .try_acquire_owned()
-        .map_err(|_| ApiError::Internal(anyhow::anyhow!("connection limit reached")))?;
-    Ok(ws
-        .max_message_size(MAX_FRAME_BYTES * 4)
+/// Opens the agent's socket on an accepted upgrade (the caller checked the
+/// origin and the session, whose cookie `token` is re-checked at every ping,
+/// and holds the connection limit's `permit`).
+pub fn accept(st: SharedState, session: AgentSession, token: String, ws: WebSocketUpgrade, permit: OwnedSemaphorePermit) -> Response {
+    ws.max_message_size(MAX_FRAME_BYTES * 4)
         .max_frame_size(MAX_FRAME_BYTES * 4)
         .on_upgrade(move |socket| async move {
             let kind = KindLabel { kind: "agent" };
             st.metrics.sockets.get_or_create(&kind).inc();
             let agent = session.agent;
-            AgentSocket { st: st.clone(), account: agent.account_id.clone(), sender: agent_sender(&agent), token, socket, rate: RateLimit::new(), last_heard: Instant::now() }
+            let sender = crate::services::sessions::agent_sender(&agent);
+            AgentSocket { st: st.clone(), account: agent.account_id.clone(), sender, token, socket, rate: RateLimit::new(), last_heard: Instant::now() }
                 .run(agent.api())
                 .await;
             st.metrics.sockets.get_or_create(&kind).dec();
             drop(permit);
         })
-        .into_response())
-}
-
-enum Flow {
-    Continue,
-    Close(Option<CloseFrame>),
+        .into_response()
 }
 
 struct AgentSocket {
@@ -110,10 +69,6 @@ struct AgentSocket {
     last_heard: Instant,
 }
 
-fn frame(f: &AgentServerFrame) -> WsMessage {
-    WsMessage::text(serde_json::to_string(f).expect("frames serialise"))
-}
-
 impl AgentSocket {
     async fn run(mut self, agent: linktor_core::agent::Agent) {
         let agent_id = agent.id.clone();
@@ -122,7 +77,7 @@ impl AgentSocket {
         // An open dashboard makes an online agent available to visitors.
         self.seen(&agent_id, None).await;
         if online {
-            let _ = self.st.announce_availability(&self.account).await;
+            let _ = announce_availability(&self.st, &self.account).await;
         }
         let mut shutdown = self.st.shutdown.clone();
         // Heard from at least three times per presence window.
@@ -164,10 +119,7 @@ impl AgentSocket {
     }
 
     async fn send(&mut self, f: &AgentServerFrame) -> Flow {
-        match self.socket.send(frame(f)).await {
-            Ok(()) => Flow::Continue,
-            Err(_) => Flow::Close(None),
-        }
+        written(self.socket.send(frame(f)).await)
     }
 
     async fn on_tick(&mut self) -> Flow {
@@ -179,10 +131,7 @@ impl AgentSocket {
             Ok(None) => return Flow::Close(Some(CloseFrame { code: 4001, reason: "signed out".into() })),
             Err(e) => tracing::warn!(error = %e, "session check failed"),
         }
-        match self.socket.send(WsMessage::Ping(Default::default())).await {
-            Ok(()) => Flow::Continue,
-            Err(_) => Flow::Close(None),
-        }
+        written(self.socket.send(WsMessage::Ping(Default::default())).await)
     }
 
     async fn on_frame(&mut self, msg: WsMessage) -> Flow {
@@ -207,7 +156,7 @@ impl AgentSocket {
     }
 
     async fn conversation(&mut self, id: &ConversationId) -> ApiResult<Conversation> {
-        self.st.store.conversation(&self.account, id).await.map_err(|_| ApiError::not_found("conversation"))
+        Ok(self.st.store.conversation(&self.account, id).await?)
     }
 
     async fn handle(&mut self, parsed: AgentClientFrame) -> ApiResult<Flow> {

@@ -16,7 +16,15 @@ const MAX_BATCH: usize = 2048;
 /// Queued messages per lane before senders wait (back-pressure).
 const LANE_QUEUE: usize = 4096;
 
-type Reply = oneshot::Sender<Result<(Message, bool), StoreError>>;
+/// A message as the writer answered it.
+#[derive(Clone, Debug)]
+pub struct Appended {
+    pub message: Message,
+    /// Stored now; `false` when it was already stored (a resend of its client id).
+    pub created: bool,
+}
+
+type Reply = oneshot::Sender<Result<Appended, StoreError>>;
 
 #[derive(Clone)]
 pub struct MessageWriter {
@@ -49,8 +57,8 @@ impl MessageWriter {
         Ok(Self { lanes: Arc::new(senders) })
     }
 
-    /// Stores one message; `Ok((message, false))` for a resend of a known client id.
-    pub async fn append(&self, message: NewMessage) -> Result<(Message, bool), StoreError> {
+    /// Stores one message; `created: false` for a resend of a known client id.
+    pub async fn append(&self, message: NewMessage) -> Result<Appended, StoreError> {
         self.submit(message).await?.await
     }
 
@@ -58,7 +66,7 @@ impl MessageWriter {
     /// messages are stored in the order they were submitted, so a socket
     /// can have several in flight and still keep its messages in order.
     /// Waits only while the lane's queue is full (back-pressure).
-    pub async fn submit(&self, message: NewMessage) -> Result<Stored, StoreError> {
+    pub async fn submit(&self, message: NewMessage) -> Result<Pending, StoreError> {
         let lane = {
             use std::hash::{Hash, Hasher};
             let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -67,7 +75,7 @@ impl MessageWriter {
         };
         let (tx, rx) = oneshot::channel();
         self.lanes[lane].send((message, tx)).await.map_err(|_| stopped())?;
-        Ok(Stored(rx))
+        Ok(Pending(rx))
     }
 }
 
@@ -75,11 +83,11 @@ fn stopped() -> StoreError {
     StoreError::Corrupt("message writer stopped".into())
 }
 
-/// A submitted message's answer: the stored message, and whether it is new.
-pub struct Stored(oneshot::Receiver<Result<(Message, bool), StoreError>>);
+/// A submitted message's answer, once its batch committed.
+pub struct Pending(oneshot::Receiver<Result<Appended, StoreError>>);
 
-impl std::future::Future for Stored {
-    type Output = Result<(Message, bool), StoreError>;
+impl std::future::Future for Pending {
+    type Output = Result<Appended, StoreError>;
 
     fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
         std::pin::Pin::new(&mut self.0).poll(cx).map(|r| r.map_err(|_| stopped()).and_then(|r| r))
@@ -99,7 +107,7 @@ async fn run_lane(store: Store, metrics: Arc<Metrics>, mut rx: mpsc::Receiver<(N
                     if matches!(result, Ok((_, true))) {
                         metrics.messages_stored.inc();
                     }
-                    let _ = reply.send(result);
+                    let _ = reply.send(result.map(|(message, created)| Appended { message, created }));
                 }
             }
             Err(e) => {

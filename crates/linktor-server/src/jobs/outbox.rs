@@ -1,4 +1,4 @@
-//! Background jobs. The webhook outbox worker: Deliveries are rows written with the change
+//! The webhook outbox worker. Deliveries are rows written with the change
 //! they announce; this worker claims due rows (a lease, so any node may run
 //! it), POSTs them signed, and records every attempt. A failure or timeout is
 //! retried with exponential backoff and jitter until `max_attempts`.
@@ -139,23 +139,6 @@ async fn deliver(st: &SharedState, client: &reqwest::Client, d: ClaimedDelivery)
     st.metrics.webhook_attempts.get_or_create(&OutcomeLabel { outcome: label }).inc();
     let attempt = DeliveryAttempt { at: Utc::now(), status_code, error, duration_ms: elapsed.as_millis() as i64 };
     (d.id, attempt, outcome)
-}
-
-/// The retention job: once an hour (and at start), delete what is past its
-/// channel's or visitor's data retention.
-pub async fn run_retention(st: SharedState) {
-    let mut shutdown = st.shutdown.clone();
-    loop {
-        match st.store.purge_expired().await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(conversations = n, "retention: purged expired conversations"),
-            Err(e) => tracing::error!(error = %e, "retention purge failed"),
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
-            _ = shutdown.changed() => return,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -5,32 +5,23 @@
 //! bus, a missed event) is filled from storage, so nothing is lost or doubled.
 
 use axum::{
-    extract::{
-        ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade},
-        Query, State,
-    },
-    http::HeaderMap,
+    extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade},
     response::{IntoResponse, Response},
 };
-use linktor_core::{
-    protocol::validate_client_id, ClientFrame, ConversationId, Direction, Reader, SenderType, ServerFrame,
-};
 use futures::{future::BoxFuture, stream::FuturesOrdered, FutureExt, SinkExt, StreamExt};
-use linktor_core::Message;
-use linktor_store::StoreError;
-use serde::Deserialize;
+use linktor_core::{protocol::validate_client_id, ClientFrame, ConversationId, Direction, Reader, SenderType, ServerFrame};
 use std::{pin::Pin, time::Duration};
 use tokio::{
-    sync::broadcast::error::RecvError,
+    sync::{broadcast::error::RecvError, OwnedSemaphorePermit},
     time::{Instant, Sleep},
 };
 
+use super::{frame, frame_error, parse_frame, written, Flow, Incoming, RateLimit, IDLE_LIMIT, PING_EVERY};
 use crate::{
     bus::{BusEvent, Topic},
-    chat::VisitorCtx,
     error::{ApiError, ApiResult},
-    http::widget::check_origin,
     metrics::KindLabel,
+    services::messages::{VisitorCache, VisitorCtx, VisitorMessage, VisitorMessageStored},
     state::SharedState,
 };
 
@@ -39,10 +30,6 @@ pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 /// between this and `MAX_FRAME_BYTES` are read whole, then refused with a
 /// proper close (1009); beyond it the connection is simply dropped.
 const HARD_FRAME_BYTES: usize = 1024 * 1024;
-pub(crate) const PING_EVERY: Duration = Duration::from_secs(25);
-pub(crate) const IDLE_LIMIT: Duration = Duration::from_secs(60);
-const RATE_PER_SEC: f64 = 20.0;
-const RATE_BURST: f64 = 40.0;
 /// Delivery receipts are written at most this often per socket.
 const DELIVERED_FLUSH: Duration = Duration::from_millis(250);
 const CATCH_UP_PAGE: i64 = 200;
@@ -56,40 +43,10 @@ const ACK_WRITE_BYTES: usize = 4096;
 /// The socket gauge's label; a constant, so the socket's task does not keep a copy.
 const SOCKET_KIND: KindLabel = KindLabel { kind: "visitor" };
 
-#[derive(Deserialize)]
-pub struct WsQuery {
-    token: Option<String>,
-}
-
-/// The visitor WebSocket (protocol in docs/protocol.md).
-#[utoipa::path(get, path = "/v1/ws", tag = "widget",
-    params(("token" = String, Query, description = "session token from POST /v1/widget/sessions")),
-    responses((status = 101, description = "WebSocket"), (status = 401, body = linktor_core::api::ErrorBody), (status = 403, body = linktor_core::api::ErrorBody)))]
-pub async fn visitor_ws(
-    State(st): State<SharedState>,
-    Query(q): Query<WsQuery>,
-    headers: HeaderMap,
-    ws: WebSocketUpgrade,
-) -> ApiResult<Response> {
-    let token = q.token.ok_or_else(|| ApiError::Unauthorized("a session token is required".into()))?;
-    let claims = st
-        .tokens
-        .verify(&token, chrono::Utc::now().timestamp())
-        .ok_or_else(|| ApiError::Unauthorized("the session token is invalid or expired".into()))?;
-    let channel = st
-        .store
-        .channel_any_account(&claims.c)
-        .await
-        .map_err(|_| ApiError::Unauthorized("the session's channel no longer exists".into()))?;
-    check_origin(&st, &headers, &channel)?;
-    let permit = st
-        .sockets
-        .clone()
-        .try_acquire_owned()
-        .map_err(|_| ApiError::Internal(anyhow::anyhow!("connection limit reached")))?;
-    let ctx = VisitorCtx { account: claims.a, channel: claims.c, visitor: claims.v };
-    Ok(ws
-        .max_message_size(HARD_FRAME_BYTES)
+/// Opens the visitor's socket on an accepted upgrade (the checks are the
+/// caller's: token, origin, the connection limit whose `permit` it holds).
+pub fn accept(st: SharedState, ctx: VisitorCtx, ws: WebSocketUpgrade, permit: OwnedSemaphorePermit) -> Response {
+    ws.max_message_size(HARD_FRAME_BYTES)
         .max_frame_size(HARD_FRAME_BYTES)
         // Small buffers: an idle socket must cost a few KB, not tungstenite's 128 KB default.
         // The read buffer is kept for the socket's life and grows to the largest
@@ -111,76 +68,7 @@ pub async fn visitor_ws(
                 drop(permit);
             }
         })
-        .into_response())
-}
-
-/// What a client's WebSocket message turned out to be.
-pub(crate) enum Incoming<T> {
-    Frame(T),
-    /// Pings and pongs: nothing to do.
-    Skip,
-    Close(Option<CloseFrame>),
-    /// Answer with an error frame of this code and message; the socket stays.
-    Refuse(&'static str, String),
-}
-
-/// The checks every socket applies before a frame is handled: JSON text, at
-/// most `max` bytes (else close 1009), within the rate limit, a known frame.
-pub(crate) fn parse_frame<T: serde::de::DeserializeOwned>(msg: WsMessage, max: usize, rate: &mut RateLimit) -> Incoming<T> {
-    let text = match msg {
-        WsMessage::Text(t) => t,
-        WsMessage::Binary(_) => return Incoming::Refuse("bad_request", "frames are JSON text".into()),
-        WsMessage::Close(_) => return Incoming::Close(None),
-        WsMessage::Ping(_) | WsMessage::Pong(_) => return Incoming::Skip,
-    };
-    if text.len() > max {
-        return Incoming::Close(Some(CloseFrame { code: 1009, reason: format!("frame larger than {} KiB", max / 1024).into() }));
-    }
-    if !rate.allow() {
-        return Incoming::Refuse("rate_limited", "too many frames; slow down".into());
-    }
-    match serde_json::from_str(text.as_str()) {
-        Ok(f) => Incoming::Frame(f),
-        Err(e) => Incoming::Refuse(if e.is_syntax() || e.is_eof() { "invalid_json" } else { "validation_failed" }, e.to_string()),
-    }
-}
-
-/// The code and caller-safe message of a failed frame; internal errors are logged, not shown.
-pub(crate) fn frame_error(e: &ApiError, what: &str) -> (&'static str, String) {
-    let (_, code) = e.status_and_code();
-    let message = match e {
-        ApiError::Internal(err) => {
-            tracing::error!(error = ?err, "{what} frame failed");
-            "internal error".to_owned()
-        }
-        ApiError::Validation(v) => format!("{}: {}", v.field, v.message),
-        other => other.to_string(),
-    };
-    (code, message)
-}
-
-/// A token bucket: `RATE_PER_SEC` frames a second, bursts of `RATE_BURST`.
-pub(crate) struct RateLimit {
-    tokens: f64,
-    at: Instant,
-}
-
-impl RateLimit {
-    pub(crate) fn new() -> Self {
-        Self { tokens: RATE_BURST, at: Instant::now() }
-    }
-
-    pub(crate) fn allow(&mut self) -> bool {
-        let now = Instant::now();
-        self.tokens = (self.tokens + now.duration_since(self.at).as_secs_f64() * RATE_PER_SEC).min(RATE_BURST);
-        self.at = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
+        .into_response()
 }
 
 struct VisitorSocket {
@@ -190,7 +78,7 @@ struct VisitorSocket {
     /// The visitor's conversation, once there is one.
     conversation: Option<ConversationId>,
     /// Visitor and conversation records, so a message costs no reads.
-    cache: Option<Box<crate::chat::VisitorCache>>,
+    cache: Option<Box<VisitorCache>>,
     /// Highest message seq sent on this socket; `None` until `resume`.
     sent_seq: Option<i64>,
     /// Highest business-message seq sent but not yet recorded as delivered.
@@ -207,36 +95,10 @@ struct VisitorSocket {
     in_flight: Option<Box<FuturesOrdered<BoxFuture<'static, InFlight>>>>,
 }
 
-/// A message in flight and, once it is settled, its answer.
-type InFlight = (String, Answer);
-
-// Lives only as a settled future's output, one at a time: boxing the large
-// variant would cost an allocation per message for nothing.
-#[allow(clippy::large_enum_variant)]
-enum Answer {
-    /// What the writer answered; whether storing it reopens its conversation.
-    Stored(bool, Result<(Message, bool), StoreError>),
-    /// Refused before it reached the writer; answered in its turn, after
-    /// the messages sent before it.
-    Refused(ApiError),
-}
-
-enum Flow {
-    Continue,
-    Close(Option<CloseFrame>),
-}
-
-fn frame(f: &ServerFrame) -> WsMessage {
-    WsMessage::text(serde_json::to_string(f).expect("frames serialise"))
-}
-
-/// A write to the socket: a failed one means the visitor is gone.
-fn written(result: Result<(), axum::Error>) -> Flow {
-    match result {
-        Ok(()) => Flow::Continue,
-        Err(_) => Flow::Close(None),
-    }
-}
+/// A message in flight, by its client id, and once it is settled its answer:
+/// stored, or refused before it reached the writer (answered in its turn,
+/// after the messages sent before it).
+type InFlight = (String, ApiResult<VisitorMessageStored>);
 
 fn error_frame(code: &str, message: impl Into<String>, client_id: Option<String>) -> ServerFrame {
     ServerFrame::Error { code: code.into(), message: message.into(), client_id }
@@ -351,14 +213,12 @@ impl VisitorSocket {
         if self.in_flight.as_ref().is_some_and(|f| f.is_empty()) {
             self.in_flight = None;
         }
-        let st = self.st.clone();
-        let cache = self.cache.get_or_insert_with(Default::default);
-        let finished = match answer {
-            Answer::Stored(reopens, stored) => st.finish_visitor_message(&self.ctx, cache, reopens, stored).await,
-            Answer::Refused(e) => Err(e),
-        };
-        match finished {
-            Ok(message) => {
+        match answer {
+            Ok(stored) => {
+                if let Some(conversation) = stored.reopened {
+                    self.cache.get_or_insert_with(Default::default).conversation = Some(conversation);
+                }
+                let message = stored.message;
                 self.conversation = Some(message.conversation_id.clone());
                 self.acked(&message);
                 self.queue(ServerFrame::Ack { client_id, message: Some(message) }).await
@@ -436,7 +296,7 @@ impl VisitorSocket {
             (Ok(flow), _) => flow,
             // Answers to a socket's messages keep the order they were sent in.
             (Err(e), Some(client_id)) if self.in_flight.is_some() => {
-                self.in_flight.get_or_insert_with(Default::default).push_back(Box::pin(std::future::ready((client_id, Answer::Refused(e)))));
+                self.in_flight.get_or_insert_with(Default::default).push_back(Box::pin(std::future::ready((client_id, Err(e)))));
                 Flow::Continue
             }
             (Err(e), client_id) => {
@@ -501,10 +361,10 @@ impl VisitorSocket {
                     }
                 }
                 let cache = self.cache.get_or_insert_with(Default::default);
-                let (new, reopens) = st.prepare_visitor_message(&self.ctx, cache, client_id.clone(), content, None, vec![]).await?;
                 // Queued now, so the writer stores this socket's messages in the order they came.
-                let stored = st.writer.submit(new).await.map_err(|e| ApiError::Internal(e.into()))?;
-                self.in_flight.get_or_insert_with(Default::default).push_back(Box::pin(async move { (client_id, Answer::Stored(reopens, stored.await)) }));
+                let msg = VisitorMessage { client_id: client_id.clone(), content, reply_to: None, events: vec![] };
+                let stored = st.send_visitor_message(&self.ctx, cache, msg).await?;
+                self.in_flight.get_or_insert_with(Default::default).push_back(Box::pin(async move { (client_id, stored.await) }));
                 Flow::Continue
             }
             ClientFrame::ButtonClick { message_id, button_id, client_id } => {
@@ -660,7 +520,7 @@ impl VisitorSocket {
     async fn flush_delivered(&mut self) {
         self.flush = None;
         let (Some(seq), Some(conversation)) = (self.undelivered.take(), self.conversation.clone()) else { return };
-        let receipt = crate::receipts::Delivered {
+        let receipt = crate::jobs::receipts::Delivered {
             account: self.ctx.account.clone(),
             channel: self.ctx.channel.clone(),
             visitor: self.ctx.visitor.clone(),

@@ -59,7 +59,7 @@ async fn main() {
                 }
             })
             .collect();
-        stored += store.append_messages(messages).await.unwrap().iter().filter(|r| matches!(r, Ok((_, true)))).count();
+        stored += store.append_messages(messages).await.unwrap().iter().filter(|r| matches!(r, Ok(a) if a.created)).count();
     }
     let secs = started.elapsed().as_secs_f64();
     println!("{stored} messages in {secs:.2} s: {:.0} per second, {:.1} µs each (batches of {batch}, {conversations} conversations)", stored as f64 / secs, secs * 1e6 / stored as f64);

@@ -13,7 +13,7 @@ use crate::db::query;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::{
-    conversations::message_from_row, placeholders, visitors::visitor_from_row, ConversationFilter, Result, Store, StoreError,
+    messages::message_from_row, placeholders, visitors::visitor_from_row, ConversationFilter, Result, Store, StoreError,
 };
 
 const DAY_MS: i64 = 86_400_000;

@@ -10,6 +10,8 @@ mod conversations;
 pub mod db;
 mod files;
 mod inbox;
+mod messages;
+mod receipts;
 mod retention;
 mod sessions;
 mod visitors;
@@ -20,7 +22,9 @@ pub mod testing;
 pub use accounts::Agent;
 pub use linktor_core::agent::{AgentRole, Availability};
 pub use channels::ChannelRecord;
-pub use conversations::{ConversationFilter, NewMessage, ReceiptUpdate};
+pub use conversations::ConversationFilter;
+pub use messages::{Appended, NewMessage};
+pub use receipts::ReceiptUpdate;
 pub use files::StoredFile;
 pub use sessions::{AgentSession, SESSION_IDLE_MS};
 pub use visitors::{NewVisitor, VisitorRecord};
@@ -49,9 +53,46 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored value is not valid: {0}")]
     Corrupt(String),
+    /// The work could not be done now and may be later (the message writer stopped).
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+}
+
+impl StoreError {
+    /// Whether the failure is the database's state rather than the request's:
+    /// unreachable, restarting, out of connections, space or locks. Callers
+    /// answer "retry later" (503), never "not found" or "unauthorized".
+    pub fn is_temporary(&self) -> bool {
+        match self {
+            Self::Unavailable(_) => true,
+            Self::Db(e) => match e {
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::WorkerCrashed => true,
+                // Connection exceptions (08…), insufficient resources (53…),
+                // operator intervention (57P01 admin shutdown, 57P02 crash
+                // shutdown, 57P03 cannot connect now).
+                sqlx::Error::Database(d) => d.code().is_some_and(|c| c.starts_with("08") || c.starts_with("53") || c.starts_with("57P")),
+                _ => false,
+            },
+            Self::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => matches!(
+                f.code,
+                rusqlite::ErrorCode::DatabaseBusy
+                    | rusqlite::ErrorCode::DatabaseLocked
+                    | rusqlite::ErrorCode::DiskFull
+                    | rusqlite::ErrorCode::CannotOpen
+                    | rusqlite::ErrorCode::ReadOnly
+                    | rusqlite::ErrorCode::SystemIoFailure
+            ),
+            _ => false,
+        }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// How long a PostgreSQL query waits for a connection. While the database
+/// is unreachable every request waits this long before its 503, so it is
+/// short; a healthy pool hands a connection over in microseconds.
+const PG_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dialect {
@@ -82,7 +123,7 @@ impl Store {
     /// forty times cheaper per commit.
     pub async fn connect_with(url: &str, sqlite_full_sync: bool) -> Result<Self> {
         let (pool, dialect) = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let pool = sqlx::postgres::PgPoolOptions::new().acquire_timeout(Duration::from_secs(10)).max_connections(16).connect(url).await?;
+            let pool = sqlx::postgres::PgPoolOptions::new().acquire_timeout(PG_ACQUIRE_TIMEOUT).max_connections(16).connect(url).await?;
             MIGRATOR.run(&pool).await?;
             (Db::Postgres(pool), Dialect::Postgres)
         } else if url.starts_with("sqlite:") {

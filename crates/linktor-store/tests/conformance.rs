@@ -79,7 +79,8 @@ fn text_message(f: &Fixture, client_id: Option<&str>, text: &str) -> NewMessage 
 }
 
 async fn append(store: &Store, m: NewMessage) -> (Message, bool) {
-    store.append_messages(vec![m]).await.unwrap().pop().unwrap().unwrap()
+    let appended = store.append_messages(vec![m]).await.unwrap().pop().unwrap().unwrap();
+    (appended.message, appended.created)
 }
 
 async fn api_keys_are_hashed_and_revocable(store: &Store) {
@@ -492,12 +493,12 @@ async fn one_batch_mixes_conversations_resends_and_missing_ones(store: &Store) {
         .await
         .unwrap();
     let ok = |i: usize| results[i].as_ref().unwrap();
-    assert_eq!((ok(0).0.seq, ok(0).1), (2, true));
-    assert_eq!((ok(1).0.seq, ok(1).1), (1, true));
-    assert_eq!((&ok(2).0.id, ok(2).1), (&ok(0).0.id, false), "a repeat within the batch is the first one");
+    assert_eq!((ok(0).message.seq, ok(0).created), (2, true));
+    assert_eq!((ok(1).message.seq, ok(1).created), (1, true));
+    assert_eq!((&ok(2).message.id, ok(2).created), (&ok(0).message.id, false), "a repeat within the batch is the first one");
     assert!(matches!(results[3], Err(StoreError::NotFound)));
-    assert_eq!((ok(4).0.seq, ok(4).1), (3, true));
-    assert_eq!((ok(5).0.seq, ok(5).1), (1, false), "a resend of a stored client id");
+    assert_eq!((ok(4).message.seq, ok(4).created), (3, true));
+    assert_eq!((ok(5).message.seq, ok(5).created), (1, false), "a resend of a stored client id");
     assert!(matches!(results[6], Err(StoreError::NotFound)), "a conversation of another account");
     let stored = store.messages_after(&a.account, &a.conversation, 0, 10).await.unwrap();
     let texts: Vec<String> = stored.iter().map(|m| m.content.preview()).collect();
@@ -514,7 +515,7 @@ async fn a_large_batch_spans_statement_chunks(store: &Store) {
     }
     let batch: Vec<NewMessage> = (0..100).map(|i| text_message(&fixtures[i % 20], Some(&format!("c{i}")), &format!("m{i}"))).collect();
     let results = store.append_messages(batch).await.unwrap();
-    assert!(results.iter().all(|r| matches!(r, Ok((_, true)))));
+    assert!(results.iter().all(|r| matches!(r, Ok(a) if a.created)));
     for (k, f) in fixtures.iter().enumerate() {
         let stored = store.messages_after(&f.account, &f.conversation, 0, 100).await.unwrap();
         let seqs: Vec<i64> = stored.iter().map(|m| m.seq).collect();
@@ -525,7 +526,7 @@ async fn a_large_batch_spans_statement_chunks(store: &Store) {
     // Resending all of them stores nothing new.
     let again: Vec<NewMessage> = (0..100).map(|i| text_message(&fixtures[i % 20], Some(&format!("c{i}")), "again")).collect();
     let results = store.append_messages(again).await.unwrap();
-    assert!(results.iter().all(|r| matches!(r, Ok((_, false)))));
+    assert!(results.iter().all(|r| matches!(r, Ok(a) if !a.created)));
 }
 
 async fn a_failed_statement_leaves_nothing_of_its_transaction(store: &Store) {

@@ -127,6 +127,10 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound => Self::NotFound("not found".into()),
             StoreError::Conflict(m) => Self::Conflict(m),
+            e if e.is_temporary() => {
+                tracing::warn!(error = %e, "storage unavailable");
+                Self::Unavailable("the database is unavailable; retry shortly".into())
+            }
             other => Self::Internal(other.into()),
         }
     }

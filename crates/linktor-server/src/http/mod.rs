@@ -149,14 +149,12 @@ async fn no_route() -> ApiError {
     ApiError::NotFound("no such endpoint; see /v1/openapi.json".into())
 }
 
-/// A known route with another method.
-async fn wrong_method() -> ApiError {
-    ApiError::MethodNotAllowed
-}
-
 /// Every error leaves as `{ "error": { "code", "message" } }`: an error
-/// answered in another shape by a layer below the handlers (the body limit,
-/// a timeout) is rewritten here, its text kept as the message.
+/// answered in another shape below the handlers (a known route with another
+/// method: 405 with its `Allow`; the body limit's 413) is rewritten here,
+/// its text kept as the message and its headers kept. (The router's own
+/// method fallback would answer before the widget routes' CORS layer, and
+/// refuse browsers' preflights.)
 async fn json_errors(req: Request, next: Next) -> Response {
     let response = next.run(req).await;
     let status = response.status();
@@ -194,7 +192,6 @@ pub fn router(st: SharedState) -> Router {
         .merge(widget.layer(DefaultBodyLimit::max(uploads_limit)))
         .route("/v1/openapi.json", get(move || async move { Json(doc) }))
         .fallback(no_route)
-        .method_not_allowed_fallback(wrong_method)
         .layer(RequestBodyLimitLayer::new(uploads_limit))
         .layer(middleware::from_fn(json_errors))
         // linktor.js and the panel travel gzipped: 6 KB instead of 13 KB on the host page.

@@ -4,7 +4,7 @@
 //! committed alone, at once. Messages of one conversation always go to the
 //! same lane, so their order is kept.
 
-use linktor_core::Message;
+pub use linktor_store::Appended;
 use linktor_store::{Dialect, NewMessage, Store, StoreError};
 use std::{sync::Arc, time::Instant};
 use tokio::sync::{mpsc, oneshot};
@@ -15,14 +15,6 @@ use crate::metrics::Metrics;
 const MAX_BATCH: usize = 2048;
 /// Queued messages per lane before senders wait (back-pressure).
 const LANE_QUEUE: usize = 4096;
-
-/// A message as the writer answered it.
-#[derive(Clone, Debug)]
-pub struct Appended {
-    pub message: Message,
-    /// Stored now; `false` when it was already stored (a resend of its client id).
-    pub created: bool,
-}
 
 type Reply = oneshot::Sender<Result<Appended, StoreError>>;
 
@@ -80,7 +72,7 @@ impl MessageWriter {
 }
 
 fn stopped() -> StoreError {
-    StoreError::Corrupt("message writer stopped".into())
+    StoreError::Unavailable("the message writer stopped".into())
 }
 
 /// A submitted message's answer, once its batch committed.
@@ -104,16 +96,19 @@ async fn run_lane(store: Store, metrics: Arc<Metrics>, mut rx: mpsc::Receiver<(N
             Ok(results) => {
                 metrics.store_batch_seconds.observe(started.elapsed().as_secs_f64());
                 for (result, reply) in results.into_iter().zip(replies) {
-                    if matches!(result, Ok((_, true))) {
+                    if matches!(&result, Ok(a) if a.created) {
                         metrics.messages_stored.inc();
                     }
-                    let _ = reply.send(result.map(|(message, created)| Appended { message, created }));
+                    let _ = reply.send(result);
                 }
             }
             Err(e) => {
                 tracing::error!(error = %e, "storing a batch of messages failed");
+                // Every sender hears of it; a database that is away is temporary.
+                let temporary = e.is_temporary();
                 for reply in replies {
-                    let _ = reply.send(Err(StoreError::Corrupt("storage unavailable".into())));
+                    let answer = if temporary { StoreError::Unavailable(e.to_string()) } else { StoreError::Corrupt(format!("storing the batch failed: {e}")) };
+                    let _ = reply.send(Err(answer));
                 }
             }
         }

@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { checkDomainList, checkDomainPattern, parseDomainList } from '../src/lib/domains';
 import { angularSnippet, cspSnippet, loaderSnippet, reactSnippet, vueSnippet } from '../src/lib/snippets';
 import { ago, dayLabel, duration, groupByDay, periodEnding } from '../src/lib/dates';
-import { linkify, safeHref, formatSize } from '../src/lib/linkify';
 import { fieldErrors, fieldIs, query, splitFieldMessage, ApiError } from '../src/lib/api';
 import { applyReceipt, lastInboundSeq, lastSeq, mergeMessage, mergeMessages, preview, typingNotifier, type ThreadMessage } from '../src/lib/thread';
 import { buttonId } from '../src/lib/buttons';
@@ -82,16 +81,6 @@ test('ages, durations and analytics periods', () => {
   assert.equal(duration(86400 * 2 + 3600 * 4), '2 d 4 h');
   assert.deepEqual(periodEnding(30, now), { from: '2026-10-27', to: '2026-11-25' });
   assert.deepEqual(periodEnding(1, now), { from: '2026-11-25', to: '2026-11-25' });
-});
-
-test('links in text: http(s) only, trailing punctuation left out', () => {
-  assert.deepEqual(linkify('see https://example.com/pricing. <b>x</b>'), [{ text: 'see ' }, { text: 'https://example.com/pricing', href: 'https://example.com/pricing' }, { text: '. <b>x</b>' }]);
-  assert.deepEqual(linkify('javascript:alert(1)'), [{ text: 'javascript:alert(1)' }]);
-  assert.equal(linkify('www.acme.test')[0].href, 'https://www.acme.test');
-  assert.equal(safeHref('javascript:alert(1)'), undefined);
-  assert.equal(safeHref(' https://x.test/a '), 'https://x.test/a');
-  assert.equal(formatSize(52311), '51 KB');
-  assert.equal(formatSize(10 * 1024 * 1024), '10 MB');
 });
 
 test('API errors: the field of a 422, query strings', () => {

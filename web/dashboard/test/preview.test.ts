@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { previewOptions } from '../src/settings/Preview';
 // The widget's own check of init options: every option the preview passes must be one it knows.
-import { validateDetails, validateOptions } from '../../widget/src/shared/options';
+import { validateDetails, validateOptions } from '@linktor/widget/options';
 import type { Channel } from '../src/lib/types';
 
 const channel: Channel = {

@@ -4,7 +4,8 @@
 // is safe to render on the server; in StrictMode (mount, unmount, mount) it leaves one widget.
 
 import { useEffect, useMemo, useRef } from 'react';
-import { linktor, LinktorWidget, type LinktorCallbacks, type LinktorControls, type LinktorSettings, type LinktorSource } from './widget.js';
+import type { LinktorCallbacks, LinktorSettings } from './shared/options.js';
+import { linktor, LinktorWidget, type LinktorControls, type LinktorSource } from './shared/wrapper.js';
 
 export type LinktorChatProps = LinktorSettings & LinktorCallbacks & LinktorSource;
 
@@ -31,6 +32,7 @@ export function useLinktor(): LinktorControls {
   return useMemo(() => linktor, []);
 }
 
-export { DEFAULT_WIDGET_URL, linktor } from './widget.js';
-export type { LinktorControls, LinktorCallbacks, LinktorSettings, LinktorSource, LinktorUser, FormFieldOption, ProactiveMessageOption, LinktorInitOptions } from './widget.js';
+export { DEFAULT_WIDGET_URL, linktor } from './shared/wrapper.js';
+export type { LinktorControls, LinktorSource } from './shared/wrapper.js';
+export type { LinktorCallbacks, LinktorSettings, LinktorUser, FormFieldOption, ProactiveMessageOption, LinktorInitOptions } from './shared/options.js';
 export type { Message, Content } from './protocol/index.js';

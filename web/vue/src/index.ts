@@ -5,7 +5,8 @@
 // rendering (onMounted never does there).
 
 import { defineComponent, onBeforeUnmount, onMounted, watch, type App, type PropType } from 'vue';
-import { linktor, LinktorWidget, SETTINGS, type LinktorControls, type LinktorSettings, type LinktorUser, type ProactiveMessageOption } from './widget.js';
+import type { LinktorSettings, LinktorUser, ProactiveMessageOption } from './shared/options.js';
+import { linktor, LinktorWidget, SETTINGS, type LinktorControls } from './shared/wrapper.js';
 import type { Message } from './protocol/index.js';
 
 /** Boolean props left out stay unset (the channel's setting applies), not false. */
@@ -79,6 +80,7 @@ export const LinktorWebChat = {
   },
 };
 
-export { DEFAULT_WIDGET_URL, linktor } from './widget.js';
-export type { LinktorControls, LinktorCallbacks, LinktorSettings, LinktorSource, LinktorUser, FormFieldOption, ProactiveMessageOption } from './widget.js';
+export { DEFAULT_WIDGET_URL, linktor } from './shared/wrapper.js';
+export type { LinktorControls, LinktorSource } from './shared/wrapper.js';
+export type { LinktorCallbacks, LinktorSettings, LinktorUser, FormFieldOption, ProactiveMessageOption } from './shared/options.js';
 export type { Message, Content } from './protocol/index.js';

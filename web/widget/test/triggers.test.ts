@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pageMatches, ruleKey, scrolledPast, watchNavigation, watchTriggers, type TriggerEnv } from '../src/shared/triggers';
-import type { ProactiveRule } from '../src/shared/options';
+import type { ProactiveMessageOption } from '@linktor/shared/options';
 import { FakeClock } from './fakes';
 
 /** A page: a path, a scroll position, and listeners that tests can fire. */
@@ -53,7 +53,7 @@ test('time: shown after its delay, once', () => {
 });
 
 test('pageview: only on its page, then after its delay', () => {
-  const rule: ProactiveRule = { trigger: 'pageview', page: '/pricing', delay: 10000, message: 'Pricing?' };
+  const rule: ProactiveMessageOption = { trigger: 'pageview', page: '/pricing', delay: 10000, message: 'Pricing?' };
   const elsewhere = page('/about');
   const shown: string[] = [];
   watchTriggers([rule], elsewhere.env, seenSet(), (r) => shown.push(r.message));
@@ -73,7 +73,7 @@ test('pageview: only on its page, then after its delay', () => {
 });
 
 test('pageview on a single-page site: pushState and replaceState are heard, and leaving before the delay cancels', () => {
-  const rule: ProactiveRule = { trigger: 'pageview', page: '/pricing', delay: 10000, message: 'Pricing?' };
+  const rule: ProactiveMessageOption = { trigger: 'pageview', page: '/pricing', delay: 10000, message: 'Pricing?' };
   const p = page('/');
   const shown: string[] = [];
   const stop = watchTriggers([rule], p.env, seenSet(), (r) => shown.push(r.message));
@@ -177,7 +177,7 @@ test('exit_intent: the pointer leaving through the top of the page', () => {
 });
 
 test('onlyOnce: remembered across page loads through the seen set', () => {
-  const rule: ProactiveRule = { trigger: 'time', delay: 5, message: 'Once', onlyOnce: true };
+  const rule: ProactiveMessageOption = { trigger: 'time', delay: 5, message: 'Once', onlyOnce: true };
   const seen = seenSet();
   const first = page();
   const shown: string[] = [];

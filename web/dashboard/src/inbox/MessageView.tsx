@@ -2,8 +2,8 @@
 // images, files, a question with buttons (the visitor's answer marked), and cards with their
 // image and buttons. Buttons are shown, not pressed: only the visitor answers them.
 
+import { formatSize, linkify, safeHref } from '@linktor/shared/message-text';
 import type { Content } from '../lib/types';
-import { formatSize, linkify, safeHref } from '../lib/linkify';
 
 export function TextWithLinks({ text }: { text: string }) {
   return (

@@ -6,6 +6,7 @@
 // Logo and launcher icon are channel settings without an init option: they show once saved.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { LinktorSettings } from '@linktor/shared/options';
 import type { Channel, ChannelSettings } from '../lib/types';
 
 type LinktorFn = ((...args: unknown[]) => void) & { q?: unknown[]; version?: string };
@@ -33,7 +34,7 @@ function ensureLoader() {
 }
 
 /** init options of the spec from the draft settings. */
-export function previewOptions(channel: Channel, s: ChannelSettings): Record<string, unknown> {
+export function previewOptions(channel: Channel, s: ChannelSettings): LinktorSettings {
   const a = s.appearance;
   const b = s.behavior;
   return {

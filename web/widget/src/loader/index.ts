@@ -5,6 +5,7 @@
 // The only globals are the snippet's own: `linktor` (or the name in LinktorObject) and LinktorObject.
 // State is kept in closure variables rather than an object: minified, they cost one letter each.
 
+import type { LinktorInitOptions, ProactiveMessageOption } from '@linktor/shared/options';
 import type { ChannelConfig, UserInfo } from '../protocol';
 import { commandQueue, type Command } from '../shared/commands';
 import { darken, hex, onColor, parseHex } from '../shared/color';
@@ -12,7 +13,7 @@ import type { PanelApi, PanelModule } from '../shared/host';
 import { PANEL_EVENT } from '../shared/host';
 import { isRtl, stringsFor } from '../shared/language';
 import { launcherStrings } from '../shared/launcherStrings';
-import { isObj, validateOptions, type InitOptions, type ProactiveRule } from '../shared/options';
+import { isObj, validateOptions } from '../shared/options';
 import { peekStorage } from '../shared/storage';
 import { watchTriggers } from '../shared/triggers';
 import { colorCss, loaderCss } from './styles';
@@ -43,7 +44,7 @@ const report = (m: string) => console.error('[Linktor] ' + m);
   let live = 0;
   let starting = false;
   let ready = false;
-  let options: InitOptions;
+  let options: LinktorInitOptions;
   let config: ChannelConfig | null;
   let language: string;
   let storage: ReturnType<typeof peekStorage>;
@@ -110,7 +111,7 @@ const report = (m: string) => console.error('[Linktor] ' + m);
     }
   }
 
-  function build(o: InitOptions, c: ChannelConfig | null) {
+  function build(o: LinktorInitOptions, c: ChannelConfig | null) {
     const a: Partial<ChannelConfig['appearance']> = c?.appearance ?? {};
     options = o;
     config = c;
@@ -150,7 +151,7 @@ const report = (m: string) => console.error('[Linktor] ' + m);
     }
     const my = live;
     cleanups.push(
-      watchTriggers(o.proactiveMessages ?? (c?.behavior?.proactiveMessages as ProactiveRule[] | undefined) ?? [], { win: window, doc: document, setTimeout, clearTimeout }, {
+      watchTriggers(o.proactiveMessages ?? (c?.behavior?.proactiveMessages as ProactiveMessageOption[] | undefined) ?? [], { win: window, doc: document, setTimeout, clearTimeout }, {
         has: (k) => seen.has(k),
         add: (k) => {
           seen.add(k);

@@ -3,12 +3,12 @@
 // for screen readers and focus moved to the first one.
 
 import { useRef, useState } from 'preact/hooks';
-import type { FormField } from '../shared/options';
+import type { FormFieldOption } from '@linktor/shared/options';
 
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Field name → error text, empty when every answer is acceptable. */
-export function validateFields(fields: FormField[], values: Record<string, string>, t: Record<string, string>): Record<string, string> {
+export function validateFields(fields: FormFieldOption[], values: Record<string, string>, t: Record<string, string>): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const f of fields) {
     const v = (values[f.name] ?? '').trim();
@@ -21,7 +21,7 @@ export function validateFields(fields: FormField[], values: Record<string, strin
 export function FieldsForm(props: {
   id: string;
   title?: string;
-  fields: FormField[];
+  fields: FormFieldOption[];
   initial: Record<string, string>;
   submitLabel: string;
   t: Record<string, string>;

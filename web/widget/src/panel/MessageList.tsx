@@ -4,13 +4,12 @@
 
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
+import { formatSize, linkify, safeHref } from '@linktor/shared/message-text';
 import type { Button, Content } from '../protocol';
 import { format } from '../shared/language';
 import type { Chat, ChatState } from './chat';
 import * as C from './conversation';
 import { Icon, ICONS } from './Icon';
-import { linkify, safeHref } from './linkify';
-import { formatSize } from './uploads';
 
 export function MessageList({ chat, s, welcome, notice, onImage }: { chat: Chat; s: ChatState; welcome: string; notice: string | null; onImage: (img: { url: string; alt: string }) => void }) {
   const t = chat.t;

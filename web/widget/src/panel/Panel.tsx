@@ -6,13 +6,13 @@
 // inside the image viewer everywhere).
 
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { safeHref as safeUrl } from '@linktor/shared/message-text';
 import { format, isRtl } from '../shared/language';
 import type { Chat, ChatState } from './chat';
 import { Composer } from './Composer';
 import { FieldsForm } from './FieldsForm';
 import { Icon, ICONS } from './Icon';
 import { keepTabIn } from './focus';
-import { safeHref as safeUrl } from './linkify';
 import { MessageList } from './MessageList';
 import { useNarrow } from './mobile';
 

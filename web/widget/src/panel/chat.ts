@@ -3,13 +3,14 @@
 // (token, read position, pre-chat done) and tells the loader about unread messages.
 // Components only read `chat.state` and call its methods.
 
+import { formatSize } from '@linktor/shared/message-text';
 import { type Content, type Message, type ServerFrame, type SessionRequest, type SessionResponse, type UserInfo } from '../protocol';
 import type { PanelContext } from '../shared/host';
 import { format } from '../shared/language';
 import { Connection, type ConnectionDeps, type LinkState } from './connection';
 import * as C from './conversation';
 import { chime } from './sound';
-import { checkFile, formatSize, upload, UploadError } from './uploads';
+import { checkFile, upload, UploadError } from './uploads';
 
 export interface ChatState {
   conv: C.Conversation;

@@ -29,15 +29,6 @@ export function checkFile(
   return null;
 }
 
-/** 52311 → '51 KB'; 10485760 → '10 MB'. */
-export function formatSize(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let i = 0;
-  let n = bytes;
-  while (n >= 1024 && i < units.length - 1) (n /= 1024), i++;
-  return `${i && n < 10 ? n.toFixed(1).replace(/\.0$/, '') : Math.round(n)} ${units[i]}`;
-}
-
 export class UploadError extends Error {
   constructor(public code: string, message: string) {
     super(message);

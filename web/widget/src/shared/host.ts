@@ -2,8 +2,8 @@
 // (linktor-panel.js, loaded on first open or when idle): what the loader hands the panel,
 // and what the panel lets the loader drive. Types only: no bytes in either bundle.
 
+import type { LinktorInitOptions } from '@linktor/shared/options';
 import type { ChannelConfig, Message, UserInfo } from '../protocol';
-import type { InitOptions } from './options';
 import type { Settings } from './settings';
 import type { WidgetStorage } from './storage';
 
@@ -13,7 +13,7 @@ export interface PanelHost {
   /** The launcher button, where focus goes back when the panel closes (null when hidden). */
   launcher(): HTMLElement | null;
   /** init's options, checked; the panel resolves them over `config` (shared/settings.ts). */
-  options: InitOptions;
+  options: LinktorInitOptions;
   config: ChannelConfig | null;
   /** The origin that served linktor.js, where every request goes. */
   apiBase: string;

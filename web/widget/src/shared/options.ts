@@ -2,62 +2,11 @@
 // option's name and what is expected, then dropped, so the default applies and the widget
 // keeps working. The loader checks every option's type and what it uses itself (colour,
 // proactive rules…); the panel checks inside the objects only it uses (validateDetails), so
-// those checks cost the host page nothing until the chat is opened.
+// those checks cost the host page nothing until the chat is opened. The options' types are
+// @linktor/shared's (web/shared/options.ts), which the framework packages take as props too.
 
+import type { LinktorInitOptions } from '@linktor/shared/options';
 import { HEX_COLOR } from './color';
-import type { UserInfo } from '../protocol';
-
-/** A form field as `init` takes it (preChatForm.fields, offline.form.fields). */
-export interface FormField {
-  name: string;
-  label: string;
-  type?: 'text' | 'email' | 'tel' | 'textarea';
-  required?: boolean;
-}
-
-/** A proactive message rule as `init` takes it. */
-export interface ProactiveRule {
-  trigger: 'time' | 'pageview' | 'scroll' | 'exit_intent';
-  message: string;
-  delay?: number;
-  page?: string;
-  percentage?: number;
-  onlyOnce?: boolean;
-}
-
-export interface FileUploadPolicy {
-  enabled?: boolean;
-  maxSize?: number;
-  allowedTypes?: string[];
-  multiple?: boolean;
-}
-
-export interface InitOptions {
-  channelId: string;
-  primaryColor?: string;
-  position?: 'bottom-right' | 'bottom-left';
-  size?: 'compact' | 'standard' | 'large';
-  zIndex?: number;
-  language?: string;
-  translations?: Record<string, string>;
-  autoOpen?: boolean;
-  openDelay?: number;
-  soundEnabled?: boolean;
-  showLauncher?: boolean;
-  preChatForm?: { enabled?: boolean; fields?: FormField[] };
-  user?: UserInfo;
-  userHash?: string;
-  onReady?: () => void;
-  onOpen?: () => void;
-  onClose?: () => void;
-  onMessage?: (message: unknown) => void;
-  proactiveMessages?: ProactiveRule[];
-  fileUpload?: FileUploadPolicy;
-  persistSession?: boolean;
-  sessionDuration?: number;
-  offline?: { enabled?: boolean; message?: string; form?: { fields?: FormField[]; submitButton?: string } };
-  privacy?: { cookieConsent?: boolean; dataRetention?: number; anonymizeIP?: boolean };
-}
 
 type Report = (message: string) => void;
 
@@ -139,7 +88,7 @@ const rule: Spec = (v, report, path) =>
  * Checks `raw` (on a copy: the page's object is never changed) and returns the valid options,
  * or null when there is no usable `channelId`, the one option without a default.
  */
-export function validateOptions(raw: unknown, report: Report): InitOptions | null {
+export function validateOptions(raw: unknown, report: Report): LinktorInitOptions | null {
   const o = deepCopy(raw);
   const expected = check(
     {
@@ -191,7 +140,7 @@ const USER: Spec = { id: 's', name: 's', email: 's', avatar: 's', metadata: (v) 
 export const checkUser = (user: object, report: Report) => check(USER, user, report, 'updateUser');
 
 /** The panel's part: inside the options only the chat panel uses. Changes `o` in place. */
-export function validateDetails(o: InitOptions, report: Report) {
+export function validateDetails(o: LinktorInitOptions, report: Report) {
   const specs: Record<string, Spec> = {
     soundEnabled: 'b',
     userHash: 's',

@@ -2,9 +2,9 @@
 // over built-in defaults. Resolved in the panel, not the loader: the loader needs only a few
 // of them (see loader/index.ts) and every byte it carries is paid by every page view.
 
+import type { FileUploadOption, FormFieldOption, LinktorInitOptions, ProactiveMessageOption } from '@linktor/shared/options';
 import type { ChannelConfig, UserInfo } from '../protocol';
 import { HEX_COLOR } from './color';
-import type { FileUploadPolicy, FormField, InitOptions, ProactiveRule } from './options';
 
 /** Everything the widget runs on: init options over channel settings over built-in defaults. */
 export interface Settings {
@@ -21,14 +21,14 @@ export interface Settings {
   soundEnabled: boolean;
   showLauncher: boolean;
   emojis: boolean;
-  preChatForm: { enabled: boolean; fields: FormField[] };
+  preChatForm: { enabled: boolean; fields: FormFieldOption[] };
   user: UserInfo | undefined;
   userHash: string | undefined;
-  proactiveMessages: ProactiveRule[];
-  fileUpload: Required<FileUploadPolicy>;
+  proactiveMessages: ProactiveMessageOption[];
+  fileUpload: Required<FileUploadOption>;
   persistSession: boolean;
   sessionDuration: number;
-  offline: { enabled: boolean; message: string | undefined; fields: FormField[]; submitButton: string | undefined };
+  offline: { enabled: boolean; message: string | undefined; fields: FormFieldOption[]; submitButton: string | undefined };
   privacy: { cookieConsent: boolean; dataRetention: number | undefined; anonymizeIP: boolean };
   launcherIcon: string | undefined;
   logoUrl: string | undefined;
@@ -38,7 +38,7 @@ export interface Settings {
 }
 
 export const DEFAULT_SESSION_DURATION = 7 * 24 * 60 * 60 * 1000;
-const DEFAULT_OFFLINE_FIELDS: FormField[] = [
+const DEFAULT_OFFLINE_FIELDS: FormFieldOption[] = [
   { name: 'email', label: 'Email', type: 'email', required: true },
   { name: 'message', label: 'Message', type: 'textarea', required: true },
 ];
@@ -46,13 +46,13 @@ const DEFAULT_OFFLINE_FIELDS: FormField[] = [
 const pick = <T>(...values: (T | null | undefined)[]): T | undefined => values.find((v) => v !== undefined && v !== null) as T | undefined;
 
 /** Merges init options over the channel's settings (`config` is null when it could not be fetched). */
-export function resolveSettings(o: InitOptions, config: ChannelConfig | null, browserLanguage: string): Settings {
+export function resolveSettings(o: LinktorInitOptions, config: ChannelConfig | null, browserLanguage: string): Settings {
   // The channel's settings, as optional as init's: the config may be missing (server unreachable).
   const a: Partial<ChannelConfig['appearance']> = config?.appearance ?? {};
   const b: Partial<ChannelConfig['behavior']> = config?.behavior ?? {};
   const off: Partial<ChannelConfig['offline']> = config?.offline ?? {};
   const cu = b.fileUpload;
-  const upload: FileUploadPolicy = { ...(cu && cu), ...o.fileUpload };
+  const upload: FileUploadOption = { ...(cu && cu), ...o.fileUpload };
   const configColor = a.primaryColor && HEX_COLOR.test(a.primaryColor) ? a.primaryColor : undefined;
   return {
     channelId: o.channelId,
@@ -74,7 +74,7 @@ export function resolveSettings(o: InitOptions, config: ChannelConfig | null, br
     },
     user: o.user,
     userHash: o.userHash,
-    proactiveMessages: pick<ProactiveRule[]>(o.proactiveMessages, b.proactiveMessages as ProactiveRule[] | undefined) ?? [],
+    proactiveMessages: pick<ProactiveMessageOption[]>(o.proactiveMessages, b.proactiveMessages as ProactiveMessageOption[] | undefined) ?? [],
     fileUpload: {
       enabled: upload.enabled ?? true,
       maxSize: upload.maxSize ?? 10 * 1024 * 1024,

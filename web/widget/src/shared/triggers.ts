@@ -5,7 +5,7 @@
 // history.pushState/replaceState (wrapped while rules wait for it) or back/forward (popstate),
 // and leaving the page before `delay` is over cancels the message.
 
-import type { ProactiveRule } from './options';
+import type { ProactiveMessageOption } from '@linktor/shared/options';
 
 type Listeners = Pick<Window, 'addEventListener' | 'removeEventListener'>;
 
@@ -22,7 +22,7 @@ export interface SeenRules {
 }
 
 /** A rule's identity for `onlyOnce`: its trigger and text (stable when rules are reordered). */
-export const ruleKey = (r: ProactiveRule) => r.trigger + ':' + r.message;
+export const ruleKey = (r: ProactiveMessageOption) => r.trigger + ':' + r.message;
 
 /** `page` is a path: exact (a trailing slash aside), or a prefix when it ends with '*'. */
 export function pageMatches(page: string, pathname: string): boolean {
@@ -64,14 +64,14 @@ export function watchNavigation(win: TriggerEnv['win'], f: () => void): () => vo
 }
 
 /** Starts watching; returns the function that stops every listener and timer. */
-export function watchTriggers(rules: ProactiveRule[], env: TriggerEnv, seen: SeenRules, show: (rule: ProactiveRule) => void): () => void {
+export function watchTriggers(rules: ProactiveMessageOption[], env: TriggerEnv, seen: SeenRules, show: (rule: ProactiveMessageOption) => void): () => void {
   const timers = new Set<any>();
   const stops: (() => void)[] = [];
   const pages: (() => void)[] = [];
   // Called unbound: window.setTimeout throws "Illegal invocation" when called on another object.
   const { setTimeout: later, clearTimeout: cancel } = env;
   /** Shows `r` after its delay (then calls `shown`); returns the timer. */
-  const fire = (r: ProactiveRule, shown?: () => void) => {
+  const fire = (r: ProactiveMessageOption, shown?: () => void) => {
     const t = later(() => {
       timers.delete(t);
       const key = ruleKey(r);
@@ -85,7 +85,7 @@ export function watchTriggers(rules: ProactiveRule[], env: TriggerEnv, seen: See
     timers.add(t);
     return t;
   };
-  const listen = (target: Listeners, type: string, f: (e: any) => boolean, r: ProactiveRule) => {
+  const listen = (target: Listeners, type: string, f: (e: any) => boolean, r: ProactiveMessageOption) => {
     const handler = (e: Event) => {
       if (f(e)) {
         target.removeEventListener(type, handler);

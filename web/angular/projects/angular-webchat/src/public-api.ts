@@ -5,5 +5,6 @@ export { LinktorChatComponent } from './lib/linktor-chat.component';
 export { LinktorChatModule, provideLinktor } from './lib/linktor-chat.module';
 export { LinktorService } from './lib/linktor.service';
 export { LINKTOR_CONFIG, type LinktorConfig } from './lib/config';
-export { DEFAULT_WIDGET_URL, type LinktorSettings, type LinktorSource, type LinktorUser, type FormFieldOption, type ProactiveMessageOption } from './lib/widget';
+export { DEFAULT_WIDGET_URL, type LinktorSource } from './lib/shared/wrapper';
+export type { LinktorSettings, LinktorUser, FormFieldOption, ProactiveMessageOption } from './lib/shared/options';
 export type { Message, Content } from './lib/protocol/index';

@@ -2,7 +2,8 @@
 // (usually the channelId and, when self-hosting, baseUrl); the element's inputs override them.
 
 import { InjectionToken } from '@angular/core';
-import type { LinktorSettings, LinktorSource } from './widget';
+import type { LinktorSettings } from './shared/options';
+import type { LinktorSource } from './shared/wrapper';
 
 export type LinktorConfig = Partial<LinktorSettings> & LinktorSource;
 

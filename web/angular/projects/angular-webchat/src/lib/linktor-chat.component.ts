@@ -7,7 +7,8 @@
 import { ChangeDetectionStrategy, Component, DoCheck, EventEmitter, Input, NgZone, OnDestroy, Output, PLATFORM_ID, inject } from '@angular/core';
 import { isPlatformBrowser } from '@angular/common';
 import { LINKTOR_CONFIG } from './config';
-import { LinktorWidget, SETTINGS, type FormFieldOption, type LinktorSettings, type LinktorUser, type ProactiveMessageOption } from './widget';
+import type { FormFieldOption, LinktorSettings, LinktorUser, ProactiveMessageOption } from './shared/options';
+import { LinktorWidget, SETTINGS } from './shared/wrapper';
 import type { Message } from './protocol/index';
 
 @Component({

@@ -2,7 +2,8 @@
 // widget is ready; on the server they do nothing.
 
 import { Injectable } from '@angular/core';
-import { command, type LinktorUser } from './widget';
+import type { LinktorUser } from './shared/options';
+import { command } from './shared/wrapper';
 
 @Injectable({ providedIn: 'root' })
 export class LinktorService {

@@ -1,6 +1,6 @@
-// Splits message text into plain text and web links, so links can be made clickable while
-// everything else is rendered as text (never as HTML). Only http(s) links: a `javascript:`
-// URL in a message stays text.
+// Message text as the visitor sees it, for the widget and the dashboard alike: text split into
+// plain text and web links (http(s) only, trailing punctuation left out; everything else stays
+// text, never HTML), hrefs kept only when http(s), and file sizes.
 
 export type Segment = { text: string; href?: string };
 
@@ -30,3 +30,12 @@ export function linkify(text: string): Segment[] {
 
 /** An href from a message or card, kept only when it is http(s). */
 export const safeHref = (u: string | null | undefined) => (u && /^https?:\/\//i.test(u.trim()) ? u.trim() : undefined);
+
+/** 52311 → '51 KB'; 10485760 → '10 MB'. */
+export function formatSize(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let i = 0;
+  let n = bytes;
+  while (n >= 1024 && i < units.length - 1) (n /= 1024), i++;
+  return `${i && n < 10 ? n.toFixed(1).replace(/\.0$/, '') : Math.round(n)} ${units[i]}`;
+}

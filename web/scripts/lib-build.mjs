@@ -1,12 +1,13 @@
 // How every npm package of web/ is built for publishing: the wire types copied into
-// src/protocol, then dist/esm (ES module) and dist/cjs (CommonJS) bundles of src/index.ts by
-// esbuild, each with the .d.ts files tsc emits (the same files twice, so both module systems
-// find types that resolve in their own mode).
+// src/protocol and the web/shared files it names into src/shared (copy-sources.mjs), then
+// dist/esm (ES module) and dist/cjs (CommonJS) bundles of src/index.ts by esbuild, each with the
+// .d.ts files tsc emits (the same files twice, so both module systems find types that resolve
+// in their own mode).
 
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { copyProtocol } from './copy-protocol.mjs';
+import { copyProtocol, copyShared } from './copy-sources.mjs';
 import { fileURLToPath } from 'node:url';
 
 const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
@@ -14,10 +15,12 @@ const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.m
 /**
  * `dir`: the package folder (with src/index.ts and a tsconfig.json emitting declarations).
  * `external`: imports left to the user's bundler (peer dependencies). `banner`: a first line
- * for both bundles (React's 'use client').
+ * for both bundles (React's 'use client'). `shared`: files of web/shared the package imports
+ * from ./shared/.
  */
-export async function buildLibrary(dir, { external = [], banner, platform = 'neutral', entry = 'src/index.ts' } = {}) {
+export async function buildLibrary(dir, { external = [], banner, platform = 'neutral', entry = 'src/index.ts', shared = [] } = {}) {
   copyProtocol(`${dir}/src/protocol`);
+  if (shared.length) copyShared(shared, `${dir}/src/shared`);
   rmSync(`${dir}/dist`, { recursive: true, force: true });
   const common = {
     absWorkingDir: dir,

@@ -2,67 +2,13 @@
 // snippet on the page (the `linktor` queue, then linktor.js from the configured server), calls
 // `init` with the options, `updateUser` when only the user changed, destroy + init when another
 // option changed, and `destroy` at the end. It touches `window` only in its methods, never at
-// import, so server rendering is safe. The canonical copy lives in web/react/src/widget.ts; the
-// Vue and Angular builds copy it.
+// import, so server rendering is safe. Each wrapper's build copies it into its source.
 
-import type { Message, VisitorUser } from './protocol/index.js';
+import type { Message } from '../protocol/index.js';
+import type { LinktorCallbacks, LinktorCommand, LinktorSettings, LinktorUser } from './options.js';
 
 /** The cloud's widget script, as in the spec's snippet. */
 export const DEFAULT_WIDGET_URL = 'https://widget.linktor.io/v1/linktor.js';
-
-/** `user` of `init` and `updateUser`: a logged-in visitor. */
-export type LinktorUser = VisitorUser;
-
-export interface FormFieldOption {
-  name: string;
-  label: string;
-  type?: 'text' | 'email' | 'tel' | 'textarea';
-  required?: boolean;
-}
-
-export interface ProactiveMessageOption {
-  trigger: 'time' | 'pageview' | 'scroll' | 'exit_intent';
-  message: string;
-  delay?: number;
-  page?: string;
-  percentage?: number;
-  onlyOnce?: boolean;
-}
-
-/** Every option of `linktor('init', …)` but the callbacks (see the spec's Advanced Configuration). */
-export interface LinktorSettings {
-  channelId: string;
-  primaryColor?: string;
-  position?: 'bottom-right' | 'bottom-left';
-  size?: 'compact' | 'standard' | 'large';
-  zIndex?: number;
-  language?: string;
-  translations?: Record<string, string>;
-  autoOpen?: boolean;
-  openDelay?: number;
-  soundEnabled?: boolean;
-  showLauncher?: boolean;
-  preChatForm?: { enabled?: boolean; fields?: FormFieldOption[] };
-  user?: LinktorUser;
-  /** HMAC-SHA256 of user.id with the channel's secret, computed by your backend. */
-  userHash?: string;
-  proactiveMessages?: ProactiveMessageOption[];
-  fileUpload?: { enabled?: boolean; maxSize?: number; allowedTypes?: string[]; multiple?: boolean };
-  persistSession?: boolean;
-  sessionDuration?: number;
-  offline?: { enabled?: boolean; message?: string; form?: { fields?: FormFieldOption[]; submitButton?: string } };
-  privacy?: { cookieConsent?: boolean; dataRetention?: number; anonymizeIP?: boolean };
-}
-
-export interface LinktorCallbacks {
-  onReady?: () => void;
-  onOpen?: () => void;
-  onClose?: () => void;
-  /** A message stored in the conversation: the visitor's, an agent's or one sent through the API. */
-  onMessage?: (message: Message) => void;
-}
-
-export type LinktorInitOptions = LinktorSettings & LinktorCallbacks;
 
 /** Where linktor.js comes from: `widgetUrl` as is, else `<baseUrl>/v1/linktor.js`, else the cloud. */
 export interface LinktorSource {
@@ -78,8 +24,6 @@ export const SETTINGS: (keyof LinktorSettings)[] = [
   'channelId', 'primaryColor', 'position', 'size', 'zIndex', 'language', 'translations', 'autoOpen', 'openDelay', 'soundEnabled',
   'showLauncher', 'preChatForm', 'user', 'userHash', 'proactiveMessages', 'fileUpload', 'persistSession', 'sessionDuration', 'offline', 'privacy',
 ];
-
-export type LinktorCommand = 'open' | 'close' | 'toggle' | 'sendMessage' | 'updateUser' | 'showProactiveMessage' | 'hideLauncher' | 'showLauncher' | 'destroy' | 'reset';
 
 type LinktorFn = ((command: string, ...args: unknown[]) => void) & { q?: unknown[]; l?: number; version?: string };
 

@@ -110,8 +110,9 @@ const API_KEY_ENTRIES: usize = 1024;
 /// each looked it up: on SQLite a read that starts with an empty page cache
 /// whenever anything was written since (5% of the server's time at 10,000
 /// API messages a second). Keys that fail are never remembered.
+/// Times are tokio's, so tests run the trust window on a paused clock.
 #[derive(Default)]
-pub struct ApiKeyCache(Mutex<HashMap<String, (AccountId, Instant)>>);
+pub struct ApiKeyCache(Mutex<HashMap<String, (AccountId, tokio::time::Instant)>>);
 
 impl ApiKeyCache {
     pub fn get(&self, hash: &str) -> Option<AccountId> {
@@ -127,7 +128,7 @@ impl ApiKeyCache {
                 entries.clear();
             }
         }
-        entries.insert(hash, (account, Instant::now()));
+        entries.insert(hash, (account, tokio::time::Instant::now()));
     }
 
     /// Forgets every key, so a revocation through this node holds at once.
@@ -221,6 +222,24 @@ mod tests {
         h.insert("sec-fetch-site", "cross-site".parse().unwrap());
         assert!(!same_origin(&h, "https://chat.example.com"));
     }
+    /// On tokio's paused clock: a key is trusted for `API_KEY_TRUST`, then
+    /// looked up again; forgetting all takes effect at once.
+    #[tokio::test(start_paused = true)]
+    async fn a_valid_key_is_trusted_for_a_second_then_looked_up_again() {
+        let cache = ApiKeyCache::default();
+        let account: AccountId = "acc_a".parse().unwrap();
+        cache.put("h".into(), account.clone());
+        assert_eq!(cache.get("h"), Some(account.clone()));
+        tokio::time::advance(API_KEY_TRUST - Duration::from_millis(1)).await;
+        assert_eq!(cache.get("h"), Some(account.clone()));
+        tokio::time::advance(Duration::from_millis(1)).await;
+        assert_eq!(cache.get("h"), None, "past the trust window");
+        cache.put("h".into(), account);
+        cache.forget_all();
+        assert_eq!(cache.get("h"), None);
+        assert_eq!(cache.get("never-put"), None);
+    }
+
     #[test]
     fn ips_are_anonymized() {
         assert_eq!(anonymize_ip("203.0.113.77".parse().unwrap()).to_string(), "203.0.113.0");

@@ -275,6 +275,23 @@ async fn the_openapi_document_covers_every_route() {
         assert!(paths.contains_key(p), "{p} missing from the OpenAPI document");
     }
     assert!(doc["components"]["schemas"]["SendMessageRequest"].is_object());
+    // What a client generator relies on: unique operation ids, every error
+    // status with the error body, ids with their prefix pattern.
+    let mut ids = std::collections::BTreeSet::new();
+    for (path, ops) in paths {
+        for (method, op) in ops.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap();
+            assert!(ids.insert(id.to_owned()), "operationId {id} twice");
+            let responses = op["responses"].as_object().unwrap();
+            assert!(responses.contains_key("500"), "{method} {path} does not list 500");
+            for (status, r) in responses {
+                if status.as_str() >= "400" {
+                    assert_eq!(r["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorBody", "{method} {path} {status}");
+                }
+            }
+        }
+    }
+    assert_eq!(doc["components"]["schemas"]["ConversationId"]["pattern"], "^conv_[A-Za-z0-9_]{1,64}$");
 }
 
 fn hex_bytes(s: &str) -> Vec<u8> {

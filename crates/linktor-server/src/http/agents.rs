@@ -24,14 +24,14 @@ use crate::{
     state::SharedState,
 };
 
-#[utoipa::path(get, path = "/v1/agents", tag = "agents",
+#[utoipa::path(get, operation_id = "listAgents", path = "/v1/agents", tag = "agents",
     responses((status = 200, body = Vec<Agent>), (status = 401, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn list(State(st): State<SharedState>, caller: InboxCaller) -> ApiResult<Json<Vec<Agent>>> {
     Ok(Json(st.store.list_agents(&caller.account).await?.iter().map(|a| a.api()).collect()))
 }
 
-#[utoipa::path(post, path = "/v1/agents", tag = "agents", request_body = CreateAgentRequest,
+#[utoipa::path(post, operation_id = "createAgent", path = "/v1/agents", tag = "agents", request_body = CreateAgentRequest,
     responses((status = 201, body = Agent), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
@@ -43,7 +43,7 @@ pub async fn create(State(st): State<SharedState>, ApiAccount(account): ApiAccou
     Ok((StatusCode::CREATED, Json(agent.api())))
 }
 
-#[utoipa::path(delete, path = "/v1/agents/{agent_id}", tag = "agents", params(("agent_id" = String, Path)),
+#[utoipa::path(delete, operation_id = "deleteAgent", path = "/v1/agents/{agent_id}", tag = "agents", params(("agent_id" = String, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn delete(State(st): State<SharedState>, caller: InboxCaller, Path(id): Path<String>) -> ApiResult<StatusCode> {
@@ -57,7 +57,7 @@ pub async fn delete(State(st): State<SharedState>, caller: InboxCaller, Path(id)
 }
 
 /// The signed-in agent's availability: online, away or offline.
-#[utoipa::path(put, path = "/v1/agents/me/availability", tag = "agents", request_body = AvailabilityRequest,
+#[utoipa::path(put, operation_id = "setMyAvailability", path = "/v1/agents/me/availability", tag = "agents", request_body = AvailabilityRequest,
     responses((status = 200, body = Agent), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("session" = [])))]
 pub async fn set_availability(State(st): State<SharedState>, me: SignedIn, JsonBody(req): JsonBody<AvailabilityRequest>) -> ApiResult<Json<Agent>> {

@@ -35,7 +35,7 @@ fn date(field: &str, raw: &str) -> Result<NaiveDate, ValidationError> {
     NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| ValidationError::new(field, "a date as YYYY-MM-DD"))
 }
 
-#[utoipa::path(get, path = "/v1/analytics", tag = "analytics", params(AnalyticsQuery),
+#[utoipa::path(get, operation_id = "getAnalytics", path = "/v1/analytics", tag = "analytics", params(AnalyticsQuery),
     responses((status = 200, body = Analytics), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn get(State(st): State<SharedState>, InboxAccount(account): InboxAccount, Query(q): Query<AnalyticsQuery>) -> ApiResult<Json<Analytics>> {

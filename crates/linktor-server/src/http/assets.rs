@@ -38,7 +38,7 @@ fn asset(path: &str, data: std::borrow::Cow<'static, [u8]>, cache: &'static str)
 }
 
 /// A file of the widget build (`linktor.js`, the panel chunk, …).
-#[utoipa::path(get, path = "/v1/{file}", tag = "widget", params(("file" = String, Path, description = "linktor.js or a file it loads")),
+#[utoipa::path(get, operation_id = "widgetFile", path = "/v1/{file}", tag = "widget", params(("file" = String, Path, description = "linktor.js or a file it loads")),
     responses((status = 200, description = "JavaScript"), (status = 404, description = "no such file")))]
 pub async fn widget_file(Path(file): Path<String>) -> Response {
     match WidgetAssets::get(&file) {
@@ -92,7 +92,7 @@ fn escape_js(s: &str) -> String {
 }
 
 /// A host page with the spec's snippet for the demo channel.
-#[utoipa::path(get, path = "/demo", tag = "widget", responses((status = 200, description = "demo page")))]
+#[utoipa::path(get, operation_id = "demoPage", path = "/demo", tag = "widget", responses((status = 200, description = "demo page")))]
 pub async fn demo(State(st): State<SharedState>) -> Response {
     let channel = match st.store.setting(DEMO_CHANNEL_SETTING).await {
         Ok(Some(c)) => c,

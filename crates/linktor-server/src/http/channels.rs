@@ -22,13 +22,13 @@ use crate::{
     state::SharedState,
 };
 
-#[utoipa::path(get, path = "/v1/channels", tag = "channels",
+#[utoipa::path(get, operation_id = "listChannels", path = "/v1/channels", tag = "channels",
     responses((status = 200, body = [Channel]), (status = 401, body = ErrorBody)), security(("api_key" = []), ("session" = [])))]
 pub async fn list(State(st): State<SharedState>, InboxAccount(account): InboxAccount) -> ApiResult<Json<Vec<Channel>>> {
     Ok(Json(st.store.list_channels(&account).await?.into_iter().map(|c| c.channel).collect()))
 }
 
-#[utoipa::path(post, path = "/v1/channels", tag = "channels", request_body = CreateChannelRequest,
+#[utoipa::path(post, operation_id = "createChannel", path = "/v1/channels", tag = "channels", request_body = CreateChannelRequest,
     responses((status = 201, body = Channel), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn create(
@@ -39,7 +39,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(create_channel(&st.store, &account, req).await?.channel)))
 }
 
-#[utoipa::path(get, path = "/v1/channels/{channel_id}", tag = "channels",
+#[utoipa::path(get, operation_id = "getChannel", path = "/v1/channels/{channel_id}", tag = "channels",
     params(("channel_id" = String, Path)),
     responses((status = 200, body = Channel), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
@@ -48,7 +48,7 @@ pub async fn get(State(st): State<SharedState>, InboxAccount(account): InboxAcco
     Ok(Json(owned(&st, st.store.channel(&account, &cid).await, Owned::Channel, &id, "channel").await?.channel))
 }
 
-#[utoipa::path(patch, path = "/v1/channels/{channel_id}", tag = "channels", request_body = UpdateChannelRequest,
+#[utoipa::path(patch, operation_id = "updateChannel", path = "/v1/channels/{channel_id}", tag = "channels", request_body = UpdateChannelRequest,
     params(("channel_id" = String, Path)),
     responses((status = 200, body = Channel), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -64,7 +64,7 @@ pub async fn update(
     Ok(Json(st.update_channel(&account, &cid, req).await?.channel))
 }
 
-#[utoipa::path(delete, path = "/v1/channels/{channel_id}", tag = "channels",
+#[utoipa::path(delete, operation_id = "deleteChannel", path = "/v1/channels/{channel_id}", tag = "channels",
     params(("channel_id" = String, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
@@ -80,7 +80,7 @@ pub struct IdentitySecret {
     pub secret: String,
 }
 
-#[utoipa::path(get, path = "/v1/channels/{channel_id}/identity-secret", tag = "channels",
+#[utoipa::path(get, operation_id = "getIdentitySecret", path = "/v1/channels/{channel_id}/identity-secret", tag = "channels",
     params(("channel_id" = String, Path)),
     responses((status = 200, body = IdentitySecret), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
@@ -90,7 +90,7 @@ pub async fn identity_secret(State(st): State<SharedState>, ApiAccount(account):
     Ok(Json(IdentitySecret { secret: ch.identity_secret }))
 }
 
-#[utoipa::path(post, path = "/v1/channels/{channel_id}/identity-secret", tag = "channels",
+#[utoipa::path(post, operation_id = "rotateIdentitySecret", path = "/v1/channels/{channel_id}/identity-secret", tag = "channels",
     params(("channel_id" = String, Path)),
     responses((status = 200, body = IdentitySecret), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]

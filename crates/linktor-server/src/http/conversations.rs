@@ -46,7 +46,7 @@ fn cursor_ms(cursor: Option<&str>) -> ApiResult<Option<i64>> {
         .transpose()
 }
 
-#[utoipa::path(get, path = "/v1/conversations", tag = "conversations", params(ConversationQuery),
+#[utoipa::path(get, operation_id = "listConversations", path = "/v1/conversations", tag = "conversations", params(ConversationQuery),
     responses((status = 200, body = Page<ConversationSummary>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn list(State(st): State<SharedState>, caller: InboxCaller, Query(q): Query<ConversationQuery>) -> ApiResult<Json<Page<ConversationSummary>>> {
@@ -83,7 +83,7 @@ pub async fn list(State(st): State<SharedState>, caller: InboxCaller, Query(q): 
     Ok(Json(Page { data, next_cursor }))
 }
 
-#[utoipa::path(get, path = "/v1/conversations/{conversation_id}", tag = "conversations", params(("conversation_id" = String, Path)),
+#[utoipa::path(get, operation_id = "getConversation", path = "/v1/conversations/{conversation_id}", tag = "conversations", params(("conversation_id" = String, Path)),
     responses((status = 200, body = Conversation), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn get(State(st): State<SharedState>, InboxAccount(account): InboxAccount, Path(id): Path<String>) -> ApiResult<Json<Conversation>> {
@@ -101,7 +101,7 @@ pub struct MessagesQuery {
     limit: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/v1/conversations/{conversation_id}/messages", tag = "conversations",
+#[utoipa::path(get, operation_id = "listMessages", path = "/v1/conversations/{conversation_id}/messages", tag = "conversations",
     params(("conversation_id" = String, Path), MessagesQuery),
     responses((status = 200, body = Page<Message>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
@@ -125,14 +125,14 @@ async fn set_status(st: SharedState, account: linktor_core::AccountId, id: Strin
     Ok(Json(st.set_status(&account, &cid, status).await?))
 }
 
-#[utoipa::path(post, path = "/v1/conversations/{conversation_id}/resolve", tag = "conversations", params(("conversation_id" = String, Path)),
+#[utoipa::path(post, operation_id = "resolveConversation", path = "/v1/conversations/{conversation_id}/resolve", tag = "conversations", params(("conversation_id" = String, Path)),
     responses((status = 200, body = Conversation), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn resolve(State(st): State<SharedState>, InboxAccount(account): InboxAccount, Path(id): Path<String>) -> ApiResult<Json<Conversation>> {
     set_status(st, account, id, ConversationStatus::Resolved).await
 }
 
-#[utoipa::path(post, path = "/v1/conversations/{conversation_id}/reopen", tag = "conversations", params(("conversation_id" = String, Path)),
+#[utoipa::path(post, operation_id = "reopenConversation", path = "/v1/conversations/{conversation_id}/reopen", tag = "conversations", params(("conversation_id" = String, Path)),
     responses((status = 200, body = Conversation), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn reopen(State(st): State<SharedState>, InboxAccount(account): InboxAccount, Path(id): Path<String>) -> ApiResult<Json<Conversation>> {
@@ -149,7 +149,7 @@ pub struct ReadRequest {
 
 /// The business side (a bot, a helpdesk) has read the visitor's messages: the
 /// widget shows them as read, and `message.read` webhooks follow.
-#[utoipa::path(post, path = "/v1/conversations/{conversation_id}/read", tag = "conversations", params(("conversation_id" = String, Path)),
+#[utoipa::path(post, operation_id = "markConversationRead", path = "/v1/conversations/{conversation_id}/read", tag = "conversations", params(("conversation_id" = String, Path)),
     request_body = ReadRequest,
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
@@ -174,7 +174,7 @@ async fn conversation_of(st: &SharedState, account: &linktor_core::AccountId, id
 
 /// An agent's reply (a resolved conversation reopens). With `clientId`, a
 /// resend answers the stored message instead of sending it twice.
-#[utoipa::path(post, path = "/v1/conversations/{conversation_id}/messages", tag = "conversations", params(("conversation_id" = String, Path)),
+#[utoipa::path(post, operation_id = "replyToConversation", path = "/v1/conversations/{conversation_id}/messages", tag = "conversations", params(("conversation_id" = String, Path)),
     request_body = ReplyRequest,
     responses((status = 201, body = Message), (status = 200, body = Message, description = "a resend of a stored clientId"),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -192,7 +192,7 @@ pub async fn reply(
 }
 
 /// Assigns the conversation to an agent of the account, or unassigns it.
-#[utoipa::path(post, path = "/v1/conversations/{conversation_id}/assign", tag = "conversations", params(("conversation_id" = String, Path)),
+#[utoipa::path(post, operation_id = "assignConversation", path = "/v1/conversations/{conversation_id}/assign", tag = "conversations", params(("conversation_id" = String, Path)),
     request_body = AssignRequest,
     responses((status = 200, body = Conversation), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -216,7 +216,7 @@ pub async fn assign(
 }
 
 /// Shows (or hides) "agent is typing" to the visitor and the other agents.
-#[utoipa::path(post, path = "/v1/conversations/{conversation_id}/typing", tag = "conversations", params(("conversation_id" = String, Path)),
+#[utoipa::path(post, operation_id = "setConversationTyping", path = "/v1/conversations/{conversation_id}/typing", tag = "conversations", params(("conversation_id" = String, Path)),
     request_body = AgentTypingRequest,
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
@@ -238,7 +238,7 @@ pub struct VisitorsQuery {
     cursor: Option<String>,
 }
 
-#[utoipa::path(get, path = "/v1/visitors", tag = "visitors", params(VisitorsQuery),
+#[utoipa::path(get, operation_id = "listVisitors", path = "/v1/visitors", tag = "visitors", params(VisitorsQuery),
     responses((status = 200, body = Page<Visitor>), (status = 401, body = ErrorBody)), security(("api_key" = []), ("session" = [])))]
 pub async fn list_visitors(State(st): State<SharedState>, InboxAccount(account): InboxAccount, Query(q): Query<VisitorsQuery>) -> ApiResult<Json<Page<Visitor>>> {
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
@@ -247,7 +247,7 @@ pub async fn list_visitors(State(st): State<SharedState>, InboxAccount(account):
     Ok(Json(Page { data, next_cursor }))
 }
 
-#[utoipa::path(get, path = "/v1/visitors/{visitor_id}", tag = "visitors", params(("visitor_id" = String, Path)),
+#[utoipa::path(get, operation_id = "getVisitor", path = "/v1/visitors/{visitor_id}", tag = "visitors", params(("visitor_id" = String, Path)),
     responses((status = 200, body = Visitor), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn get_visitor(State(st): State<SharedState>, InboxAccount(account): InboxAccount, Path(id): Path<String>) -> ApiResult<Json<Visitor>> {

@@ -81,7 +81,7 @@ pub struct UploadQuery {
 
 /// An agent's (or the backend's) upload: an attachment for a reply, a logo,
 /// a launcher icon. Images, PDF, text, office documents and zip, up to 10 MiB.
-#[utoipa::path(post, path = "/v1/uploads", tag = "conversations", params(UploadQuery),
+#[utoipa::path(post, operation_id = "uploadFile", path = "/v1/uploads", tag = "conversations", params(UploadQuery),
     request_body(content_type = "multipart/form-data", description = "one `file` part"),
     responses((status = 201, body = UploadedFile), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
@@ -109,7 +109,7 @@ pub async fn agent_upload(
 }
 
 /// Serves an uploaded file so that it can never run as a page.
-#[utoipa::path(get, path = "/v1/files/{file_id}", tag = "widget",
+#[utoipa::path(get, operation_id = "downloadFile", path = "/v1/files/{file_id}", tag = "widget",
     params(("file_id" = String, Path, description = "File id (file_…)")),
     responses((status = 200, description = "the file"), (status = 404, body = ErrorBody)))]
 pub async fn download(State(st): State<SharedState>, Path(file_id): Path<String>) -> ApiResult<Response> {

@@ -10,7 +10,7 @@ use crate::{
 };
 
 /// The process is up.
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "alive")))]
+#[utoipa::path(get, operation_id = "healthz", path = "/healthz", tag = "operations", responses((status = 200, description = "alive")))]
 pub async fn healthz() -> &'static str {
     "ok"
 }
@@ -20,7 +20,7 @@ pub async fn healthz() -> &'static str {
 const READY_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The process can serve: the database answers and it is not shutting down.
-#[utoipa::path(get, path = "/readyz", tag = "operations",
+#[utoipa::path(get, operation_id = "readyz", path = "/readyz", tag = "operations",
     responses((status = 200, description = "ready"), (status = 503, body = ErrorBody, description = "not ready: shutting down, or the database does not answer")))]
 pub async fn readyz(State(st): State<SharedState>) -> ApiResult<&'static str> {
     if *st.shutdown.borrow() {
@@ -37,7 +37,7 @@ pub async fn readyz(State(st): State<SharedState>) -> ApiResult<&'static str> {
 }
 
 /// Prometheus text format.
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "metrics")))]
+#[utoipa::path(get, operation_id = "metrics", path = "/metrics", tag = "operations", responses((status = 200, description = "metrics")))]
 pub async fn metrics(State(st): State<SharedState>) -> impl IntoResponse {
     ([(axum::http::header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], st.metrics.render())
 }

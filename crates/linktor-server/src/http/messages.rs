@@ -24,7 +24,7 @@ const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// Sends a message to a visitor. With an `Idempotency-Key` header (1–64 of
 /// `[A-Za-z0-9_-]`), a retry of the same key answers the stored message
 /// (with `Idempotent-Replayed: true`) instead of sending it twice.
-#[utoipa::path(post, path = "/v1/messages", tag = "messages", request_body = SendMessageRequest,
+#[utoipa::path(post, operation_id = "sendMessage", path = "/v1/messages", tag = "messages", request_body = SendMessageRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "makes retries safe")),
     responses((status = 201, body = Message), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -90,7 +90,7 @@ async fn typing(st: SharedState, account: linktor_core::AccountId, req: TypingRe
 }
 
 /// Shows the typing indicator to the visitor.
-#[utoipa::path(post, path = "/v1/webchat/typing/start", tag = "messages", request_body = TypingRequest,
+#[utoipa::path(post, operation_id = "startTyping", path = "/v1/webchat/typing/start", tag = "messages", request_body = TypingRequest,
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn typing_start(State(st): State<SharedState>, ApiAccount(account): ApiAccount, JsonBody(req): JsonBody<TypingRequest>) -> ApiResult<StatusCode> {
@@ -98,7 +98,7 @@ pub async fn typing_start(State(st): State<SharedState>, ApiAccount(account): Ap
 }
 
 /// Hides the typing indicator.
-#[utoipa::path(post, path = "/v1/webchat/typing/stop", tag = "messages", request_body = TypingRequest,
+#[utoipa::path(post, operation_id = "stopTyping", path = "/v1/webchat/typing/stop", tag = "messages", request_body = TypingRequest,
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn typing_stop(State(st): State<SharedState>, ApiAccount(account): ApiAccount, JsonBody(req): JsonBody<TypingRequest>) -> ApiResult<StatusCode> {

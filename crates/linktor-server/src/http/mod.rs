@@ -57,7 +57,7 @@ impl Modify for Security {
 }
 
 /// This document.
-#[utoipa::path(get, path = "/v1/openapi.json", tag = "operations", responses((status = 200, description = "OpenAPI 3.1")))]
+#[utoipa::path(get, operation_id = "getOpenApi", path = "/v1/openapi.json", tag = "operations", responses((status = 200, description = "OpenAPI 3.1")))]
 async fn openapi_doc() {}
 
 fn api_routes() -> OpenApiRouter<SharedState> {
@@ -122,7 +122,66 @@ fn widget_routes() -> OpenApiRouter<SharedState> {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, mut doc) = api_routes().merge(widget_routes()).routes(routes!(openapi_doc)).split_for_parts();
     doc.info.version = env!("CARGO_PKG_VERSION").into();
+    complete_responses(&mut doc);
     doc
+}
+
+/// Operations that touch no storage: they cannot answer 503.
+const WITHOUT_STORAGE: &[&str] = &["/healthz", "/metrics", "/v1/openapi.json", "/v1/{file}"];
+
+/// Adds to every operation the error statuses that follow from its shape,
+/// each with the error body, so the document lists every status an
+/// operation can answer without each handler repeating them: 400 for a
+/// body or query that does not parse, 401/403 for a secured one, 404 for an
+/// id in the path, 413 for a body, 422 for a body or query that breaks a
+/// rule, 500 always, 503 where storage is involved. What a handler states
+/// itself is kept; empty descriptions get the status's reason.
+fn complete_responses(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{path::ParameterIn, ContentBuilder, Ref, ResponseBuilder};
+    let error = |reason: &str| {
+        ResponseBuilder::new()
+            .description(reason)
+            .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+            .build()
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for op in ops.into_iter().flatten() {
+            let params = op.parameters.as_deref().unwrap_or_default();
+            let in_path = params.iter().any(|p| p.parameter_in == ParameterIn::Path);
+            let in_query = params.iter().any(|p| p.parameter_in == ParameterIn::Query);
+            let body = op.request_body.is_some();
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let storage = !WITHOUT_STORAGE.contains(&path.as_str());
+            let wanted = [
+                (400, body || in_query),
+                (401, secured),
+                (403, secured),
+                (404, in_path),
+                (413, body),
+                (422, body || in_query),
+                (500, true),
+                (503, storage),
+            ];
+            let responses = &mut op.responses.responses;
+            for (status, applies) in wanted {
+                let reason = axum::http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("error");
+                if applies {
+                    responses.entry(status.to_string()).or_insert_with(|| error(reason).into());
+                }
+            }
+            for (status, response) in responses.iter_mut() {
+                let utoipa::openapi::RefOr::T(r) = response else { continue };
+                let status = status.parse().ok().and_then(|s| axum::http::StatusCode::from_u16(s).ok());
+                if r.description.is_empty() {
+                    r.description = status.and_then(|s| s.canonical_reason()).unwrap_or("answer").to_owned();
+                }
+                if status.is_some_and(|s| s.as_u16() >= 400) && r.content.is_empty() {
+                    *r = error(&r.description);
+                }
+            }
+        }
+    }
 }
 
 async fn count_responses(State(st): State<SharedState>, req: Request, next: Next) -> Response {

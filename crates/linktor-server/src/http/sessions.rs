@@ -29,7 +29,7 @@ fn session_cookie(st: &SharedState, token: &str, max_age: u64) -> HeaderValue {
 }
 
 /// Signs an agent in.
-#[utoipa::path(post, path = "/v1/auth/login", tag = "agents", request_body = LoginRequest,
+#[utoipa::path(post, operation_id = "signIn", path = "/v1/auth/login", tag = "agents", request_body = LoginRequest,
     responses((status = 200, body = SessionInfo, description = "signed in; the session cookie is set"),
               (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
@@ -46,7 +46,7 @@ pub async fn login(
 }
 
 /// The signed-in agent and the CSRF token, for a dashboard that (re)loads.
-#[utoipa::path(get, path = "/v1/auth/session", tag = "agents",
+#[utoipa::path(get, operation_id = "getSession", path = "/v1/auth/session", tag = "agents",
     responses((status = 200, body = SessionInfo), (status = 401, body = ErrorBody)),
     security(("session" = [])))]
 pub async fn session(me: SignedIn) -> Json<SessionInfo> {
@@ -54,7 +54,7 @@ pub async fn session(me: SignedIn) -> Json<SessionInfo> {
 }
 
 /// Signs out: the session ends on the server and the cookie is cleared.
-#[utoipa::path(post, path = "/v1/auth/logout", tag = "agents",
+#[utoipa::path(post, operation_id = "signOut", path = "/v1/auth/logout", tag = "agents",
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("session" = [])))]
 pub async fn logout(State(st): State<SharedState>, me: SignedIn) -> ApiResult<Response> {
@@ -65,7 +65,7 @@ pub async fn logout(State(st): State<SharedState>, me: SignedIn) -> ApiResult<Re
 }
 
 /// Changes the signed-in agent's password; their other sessions end.
-#[utoipa::path(post, path = "/v1/auth/password", tag = "agents", request_body = ChangePasswordRequest,
+#[utoipa::path(post, operation_id = "changePassword", path = "/v1/auth/password", tag = "agents", request_body = ChangePasswordRequest,
     responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("session" = [])))]
 pub async fn change_password(State(st): State<SharedState>, me: SignedIn, JsonBody(req): JsonBody<ChangePasswordRequest>) -> ApiResult<StatusCode> {

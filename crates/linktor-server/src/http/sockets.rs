@@ -32,7 +32,7 @@ fn socket_permit(st: &SharedState) -> ApiResult<OwnedSemaphorePermit> {
 }
 
 /// The visitor WebSocket (protocol in docs/protocol.md).
-#[utoipa::path(get, path = "/v1/ws", tag = "widget", params(WsQuery),
+#[utoipa::path(get, operation_id = "visitorSocket", path = "/v1/ws", tag = "widget", params(WsQuery),
     responses((status = 101, description = "WebSocket"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn visitor_ws(State(st): State<SharedState>, Query(q): Query<WsQuery>, headers: HeaderMap, WebSocketUpgrade(ws): WebSocketUpgrade) -> ApiResult<Response> {
@@ -53,7 +53,7 @@ pub async fn visitor_ws(State(st): State<SharedState>, Query(q): Query<WsQuery>,
 
 /// The dashboard's live events (docs/agent-api.md). Only this server's own
 /// pages may open it: another site cannot use the agent's cookie.
-#[utoipa::path(get, path = "/v1/agent/ws", tag = "agents",
+#[utoipa::path(get, operation_id = "agentSocket", path = "/v1/agent/ws", tag = "agents",
     responses((status = 101, description = "WebSocket"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("session" = [])))]

@@ -22,13 +22,13 @@ use crate::{
     state::SharedState,
 };
 
-#[utoipa::path(get, path = "/v1/webhooks", tag = "webhooks",
+#[utoipa::path(get, operation_id = "listWebhooks", path = "/v1/webhooks", tag = "webhooks",
     responses((status = 200, body = [WebhookEndpoint]), (status = 401, body = ErrorBody)), security(("api_key" = []), ("session" = [])))]
 pub async fn list(State(st): State<SharedState>, ApiAccount(account): ApiAccount) -> ApiResult<Json<Vec<WebhookEndpoint>>> {
     Ok(Json(st.store.list_webhook_endpoints(&account).await?.into_iter().map(|e| e.endpoint).collect()))
 }
 
-#[utoipa::path(post, path = "/v1/webhooks", tag = "webhooks", request_body = CreateWebhookRequest,
+#[utoipa::path(post, operation_id = "createWebhook", path = "/v1/webhooks", tag = "webhooks", request_body = CreateWebhookRequest,
     responses((status = 201, body = CreatedWebhookEndpoint), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn create(State(st): State<SharedState>, ApiAccount(account): ApiAccount, JsonBody(req): JsonBody<CreateWebhookRequest>) -> ApiResult<(StatusCode, Json<CreatedWebhookEndpoint>)> {
@@ -36,7 +36,7 @@ pub async fn create(State(st): State<SharedState>, ApiAccount(account): ApiAccou
     Ok((StatusCode::CREATED, Json(CreatedWebhookEndpoint { endpoint: rec.endpoint, secret: rec.secret })))
 }
 
-#[utoipa::path(delete, path = "/v1/webhooks/{webhook_id}", tag = "webhooks", params(("webhook_id" = String, Path)),
+#[utoipa::path(delete, operation_id = "deleteWebhook", path = "/v1/webhooks/{webhook_id}", tag = "webhooks", params(("webhook_id" = String, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn delete(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<StatusCode> {
@@ -52,7 +52,7 @@ pub struct DeliveriesQuery {
     limit: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/v1/webhooks/{webhook_id}/deliveries", tag = "webhooks", params(("webhook_id" = String, Path), DeliveriesQuery),
+#[utoipa::path(get, operation_id = "listDeliveries", path = "/v1/webhooks/{webhook_id}/deliveries", tag = "webhooks", params(("webhook_id" = String, Path), DeliveriesQuery),
     responses((status = 200, body = [WebhookDelivery]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn deliveries(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>, Query(q): Query<DeliveriesQuery>) -> ApiResult<Json<Vec<WebhookDelivery>>> {
@@ -61,7 +61,7 @@ pub async fn deliveries(State(st): State<SharedState>, ApiAccount(account): ApiA
     Ok(Json(owned(&st, st.store.list_deliveries(&account, &wid, limit).await, Owned::WebhookEndpoint, &id, "webhook").await?))
 }
 
-#[utoipa::path(post, path = "/v1/webhooks/deliveries/{delivery_id}/resend", tag = "webhooks", params(("delivery_id" = String, Path)),
+#[utoipa::path(post, operation_id = "resendDelivery", path = "/v1/webhooks/deliveries/{delivery_id}/resend", tag = "webhooks", params(("delivery_id" = String, Path)),
     responses((status = 200, body = WebhookDelivery), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn resend(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<Json<WebhookDelivery>> {
@@ -71,7 +71,7 @@ pub async fn resend(State(st): State<SharedState>, ApiAccount(account): ApiAccou
     Ok(Json(d))
 }
 
-#[utoipa::path(get, path = "/v1/api-keys", tag = "api-keys",
+#[utoipa::path(get, operation_id = "listApiKeys", path = "/v1/api-keys", tag = "api-keys",
     responses((status = 200, body = [ApiKey]), (status = 401, body = ErrorBody)), security(("api_key" = []), ("session" = [])))]
 pub async fn list_keys(State(st): State<SharedState>, ApiAccount(account): ApiAccount) -> ApiResult<Json<Vec<ApiKey>>> {
     Ok(Json(st.store.list_api_keys(&account).await?))
@@ -83,13 +83,13 @@ pub struct CreateApiKeyRequest {
     name: String,
 }
 
-#[utoipa::path(post, path = "/v1/api-keys", tag = "api-keys", request_body = CreateApiKeyRequest,
+#[utoipa::path(post, operation_id = "createApiKey", path = "/v1/api-keys", tag = "api-keys", request_body = CreateApiKeyRequest,
     responses((status = 201, body = CreatedApiKey), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)), security(("api_key" = []), ("session" = [])))]
 pub async fn create_key(State(st): State<SharedState>, ApiAccount(account): ApiAccount, JsonBody(req): JsonBody<CreateApiKeyRequest>) -> ApiResult<(StatusCode, Json<CreatedApiKey>)> {
     Ok((StatusCode::CREATED, Json(create_api_key(&st.store, &account, &req.name).await?)))
 }
 
-#[utoipa::path(delete, path = "/v1/api-keys/{key_id}", tag = "api-keys", params(("key_id" = String, Path)),
+#[utoipa::path(delete, operation_id = "revokeApiKey", path = "/v1/api-keys/{key_id}", tag = "api-keys", params(("key_id" = String, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("api_key" = []), ("session" = [])))]
 pub async fn revoke_key(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<StatusCode> {
     let kid: ApiKeyId = parse_id(&id, "API key")?;

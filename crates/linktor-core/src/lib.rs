@@ -10,6 +10,7 @@ pub mod content;
 pub mod identity;
 mod ids;
 pub mod protocol;
+pub mod strict_json;
 pub mod webhook;
 
 pub use content::Content;

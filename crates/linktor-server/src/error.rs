@@ -4,7 +4,7 @@
 
 use axum::{
     extract::{
-        rejection::{JsonRejection, PathRejection, QueryRejection},
+        rejection::{PathRejection, QueryRejection},
         multipart::MultipartRejection,
         ws::rejection::WebSocketUpgradeRejection,
     },
@@ -136,17 +136,6 @@ impl From<StoreError> for ApiError {
     }
 }
 
-impl From<JsonRejection> for ApiError {
-    fn from(e: JsonRejection) -> Self {
-        match e {
-            JsonRejection::JsonDataError(e) => Self::Validation(ValidationError::new("body", e.body_text())),
-            JsonRejection::MissingJsonContentType(_) => Self::BadRequest("expected Content-Type: application/json".into()),
-            JsonRejection::BytesRejection(e) => Self::PayloadTooLarge(e.body_text()),
-            other => Self::InvalidJson(other.body_text()),
-        }
-    }
-}
-
 impl From<QueryRejection> for ApiError {
     fn from(e: QueryRejection) -> Self {
         Self::BadRequest(format!("query string: {}", e.body_text().trim_start_matches("Failed to deserialize query string: ")))
@@ -193,10 +182,36 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// `Json` that turns every rejection into our error body.
-#[derive(axum::extract::FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// A JSON body, read as the document describes it (`strict_json`: no
+/// array where an object belongs), every refusal in our error body.
 pub struct JsonBody<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for JsonBody<T>
+where
+    T: serde::de::DeserializeOwned + serde::Serialize,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<mime_guess::mime::Mime>().ok())
+            .is_some_and(|m| m.type_() == "application" && (m.subtype() == "json" || m.suffix().is_some_and(|s| s == "json")));
+        if !is_json {
+            return Err(Self::Rejection::BadRequest("expected Content-Type: application/json".into()));
+        }
+        let bytes = bytes::Bytes::from_request(req, state).await.map_err(|e| ApiError::PayloadTooLarge(e.body_text()))?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| ApiError::InvalidJson("the body is not UTF-8".into()))?;
+        match linktor_core::strict_json::from_str(text) {
+            Ok(value) => Ok(Self(value)),
+            Err(e) if e.is_data() => Err(ApiError::Validation(ValidationError::new("body", e.to_string()))),
+            Err(e) => Err(ApiError::InvalidJson(format!("the body is not valid JSON: {e}"))),
+        }
+    }
+}
 
 /// `Query` that turns every rejection into our error body.
 #[derive(axum::extract::FromRequestParts)]

@@ -139,7 +139,7 @@ pub async fn reopen(State(st): State<SharedState>, InboxAccount(account): InboxA
     set_status(st, account, id, ConversationStatus::Open).await
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReadRequest {
     /// The visitor's messages up to this seq were read (default: all so far).

@@ -77,7 +77,7 @@ pub async fn list_keys(State(st): State<SharedState>, ApiAccount(account): ApiAc
     Ok(Json(st.store.list_api_keys(&account).await?))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateApiKeyRequest {
     name: String,

@@ -51,7 +51,7 @@ pub(crate) enum Incoming<T> {
 
 /// The checks every socket applies before a frame is handled: JSON text, at
 /// most `max` bytes (else close 1009), within the rate limit, a known frame.
-pub(crate) fn parse_frame<T: serde::de::DeserializeOwned>(msg: WsMessage, max: usize, rate: &mut RateLimit) -> Incoming<T> {
+pub(crate) fn parse_frame<T: serde::de::DeserializeOwned + serde::Serialize>(msg: WsMessage, max: usize, rate: &mut RateLimit) -> Incoming<T> {
     let text = match msg {
         WsMessage::Text(t) => t,
         WsMessage::Binary(_) => return Incoming::Refuse("bad_request", "frames are JSON text".into()),
@@ -64,7 +64,7 @@ pub(crate) fn parse_frame<T: serde::de::DeserializeOwned>(msg: WsMessage, max: u
     if !rate.allow() {
         return Incoming::Refuse("rate_limited", "too many frames; slow down".into());
     }
-    match serde_json::from_str(text.as_str()) {
+    match linktor_core::strict_json::from_str(text.as_str()) {
         Ok(f) => Incoming::Frame(f),
         Err(e) => Incoming::Refuse(if e.is_syntax() || e.is_eof() { "invalid_json" } else { "validation_failed" }, e.to_string()),
     }

@@ -43,7 +43,7 @@ pub async fn create(State(st): State<SharedState>, ApiAccount(account): ApiAccou
     Ok((StatusCode::CREATED, Json(agent.api())))
 }
 
-#[utoipa::path(delete, operation_id = "deleteAgent", path = "/v1/agents/{agent_id}", tag = "agents", params(("agent_id" = String, Path)),
+#[utoipa::path(delete, operation_id = "deleteAgent", path = "/v1/agents/{agent_id}", tag = "agents", params(("agent_id" = linktor_core::AgentId, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn delete(State(st): State<SharedState>, caller: InboxCaller, Path(id): Path<String>) -> ApiResult<StatusCode> {

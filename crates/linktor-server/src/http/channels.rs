@@ -40,7 +40,7 @@ pub async fn create(
 }
 
 #[utoipa::path(get, operation_id = "getChannel", path = "/v1/channels/{channel_id}", tag = "channels",
-    params(("channel_id" = String, Path)),
+    params(("channel_id" = linktor_core::ChannelId, Path)),
     responses((status = 200, body = Channel), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn get(State(st): State<SharedState>, InboxAccount(account): InboxAccount, Path(id): Path<String>) -> ApiResult<Json<Channel>> {
@@ -49,7 +49,7 @@ pub async fn get(State(st): State<SharedState>, InboxAccount(account): InboxAcco
 }
 
 #[utoipa::path(patch, operation_id = "updateChannel", path = "/v1/channels/{channel_id}", tag = "channels", request_body = UpdateChannelRequest,
-    params(("channel_id" = String, Path)),
+    params(("channel_id" = linktor_core::ChannelId, Path)),
     responses((status = 200, body = Channel), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
@@ -65,7 +65,7 @@ pub async fn update(
 }
 
 #[utoipa::path(delete, operation_id = "deleteChannel", path = "/v1/channels/{channel_id}", tag = "channels",
-    params(("channel_id" = String, Path)),
+    params(("channel_id" = linktor_core::ChannelId, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn delete(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<StatusCode> {
@@ -81,7 +81,7 @@ pub struct IdentitySecret {
 }
 
 #[utoipa::path(get, operation_id = "getIdentitySecret", path = "/v1/channels/{channel_id}/identity-secret", tag = "channels",
-    params(("channel_id" = String, Path)),
+    params(("channel_id" = linktor_core::ChannelId, Path)),
     responses((status = 200, body = IdentitySecret), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn identity_secret(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<Json<IdentitySecret>> {
@@ -91,7 +91,7 @@ pub async fn identity_secret(State(st): State<SharedState>, ApiAccount(account):
 }
 
 #[utoipa::path(post, operation_id = "rotateIdentitySecret", path = "/v1/channels/{channel_id}/identity-secret", tag = "channels",
-    params(("channel_id" = String, Path)),
+    params(("channel_id" = linktor_core::ChannelId, Path)),
     responses((status = 200, body = IdentitySecret), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn rotate_identity_secret(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<Json<IdentitySecret>> {

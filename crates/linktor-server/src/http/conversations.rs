@@ -8,7 +8,7 @@ use axum::{
 use linktor_core::{
     agent::{AgentTypingRequest, AssignRequest, ConversationSummary, ReplyRequest},
     api::{Conversation, ErrorBody, Page, Visitor},
-    ConversationId, ConversationStatus, Message, VisitorId,
+    ChannelId, ConversationId, ConversationStatus, Message, VisitorId,
 };
 use linktor_store::{ConversationFilter, Owned};
 use serde::Deserialize;
@@ -26,23 +26,26 @@ use crate::{
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct ConversationQuery {
-    /// `open` or `resolved`.
-    status: Option<String>,
-    channel_id: Option<String>,
-    visitor_id: Option<String>,
-    /// Visitor name, email or message text.
+    status: Option<ConversationStatus>,
+    channel_id: Option<ChannelId>,
+    visitor_id: Option<VisitorId>,
+    /// Visitor name, email or message text (a longer one is ignored).
+    #[param(max_length = 200)]
     q: Option<String>,
     /// `me` (the signed-in agent), `none` (unassigned) or an agent id.
+    #[param(pattern = "^(me|none|agent_[A-Za-z0-9_]{1,64})$")]
     assignee: Option<String>,
-    /// 1–200, default 50.
+    /// 1–200, default 50 (others are brought within).
     limit: Option<i64>,
     /// `nextCursor` of the previous page.
+    #[param(pattern = "^[0-9]{1,18}$")]
     cursor: Option<String>,
 }
 
+/// A cursor this API gave: milliseconds (or a seq) as digits.
 fn cursor_ms(cursor: Option<&str>) -> ApiResult<Option<i64>> {
     cursor
-        .map(|c| c.parse::<i64>().map_err(|_| ApiError::BadRequest("cursor is not one this API gave".into())))
+        .map(|c| c.parse::<i64>().ok().filter(|_| c.bytes().all(|b| b.is_ascii_digit())).ok_or_else(|| ApiError::BadRequest("cursor is not one this API gave".into())))
         .transpose()
 }
 
@@ -52,27 +55,21 @@ fn cursor_ms(cursor: Option<&str>) -> ApiResult<Option<i64>> {
 pub async fn list(State(st): State<SharedState>, caller: InboxCaller, Query(q): Query<ConversationQuery>) -> ApiResult<Json<Page<ConversationSummary>>> {
     let account = caller.account;
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
-    let status = match q.status.as_deref() {
-        None => None,
-        Some("open") => Some(ConversationStatus::Open),
-        Some("resolved") => Some(ConversationStatus::Resolved),
-        Some(_) => return Err(ApiError::BadRequest("status must be open or resolved".into())),
-    };
     let (assignee, unassigned) = match q.assignee.as_deref() {
         None => (None, false),
         Some("none") => (None, true),
         Some("me") => match &caller.agent {
             Some(agent) => (Some(agent.id.clone()), false),
-            None => return Err(ApiError::BadRequest("assignee=me needs a signed-in agent; pass an agent id".into())),
+            None => return Err(ApiError::Forbidden("assignee=me needs a signed-in agent; an API key names the agent".into())),
         },
         Some(id) => (Some(id.parse().map_err(|_| ApiError::BadRequest("assignee must be me, none or an agent id".into()))?), false),
     };
     let filter = ConversationFilter {
-        status,
+        status: q.status,
         assignee,
         unassigned,
-        channel: q.channel_id.as_deref().map(|c| parse_id(c, "channel")).transpose()?,
-        visitor: q.visitor_id.as_deref().map(|v| parse_id(v, "visitor")).transpose()?,
+        channel: q.channel_id,
+        visitor: q.visitor_id,
         search: q.q.filter(|s| s.len() <= 200),
         before_ms: cursor_ms(q.cursor.as_deref())?,
         limit,
@@ -83,7 +80,7 @@ pub async fn list(State(st): State<SharedState>, caller: InboxCaller, Query(q): 
     Ok(Json(Page { data, next_cursor }))
 }
 
-#[utoipa::path(get, operation_id = "getConversation", path = "/v1/conversations/{conversation_id}", tag = "conversations", params(("conversation_id" = String, Path)),
+#[utoipa::path(get, operation_id = "getConversation", path = "/v1/conversations/{conversation_id}", tag = "conversations", params(("conversation_id" = linktor_core::ConversationId, Path)),
     responses((status = 200, body = Conversation), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn get(State(st): State<SharedState>, InboxAccount(account): InboxAccount, Path(id): Path<String>) -> ApiResult<Json<Conversation>> {
@@ -102,7 +99,7 @@ pub struct MessagesQuery {
 }
 
 #[utoipa::path(get, operation_id = "listMessages", path = "/v1/conversations/{conversation_id}/messages", tag = "conversations",
-    params(("conversation_id" = String, Path), MessagesQuery),
+    params(("conversation_id" = linktor_core::ConversationId, Path), MessagesQuery),
     responses((status = 200, body = Page<Message>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn messages(
@@ -125,14 +122,14 @@ async fn set_status(st: SharedState, account: linktor_core::AccountId, id: Strin
     Ok(Json(st.set_status(&account, &cid, status).await?))
 }
 
-#[utoipa::path(post, operation_id = "resolveConversation", path = "/v1/conversations/{conversation_id}/resolve", tag = "conversations", params(("conversation_id" = String, Path)),
+#[utoipa::path(post, operation_id = "resolveConversation", path = "/v1/conversations/{conversation_id}/resolve", tag = "conversations", params(("conversation_id" = linktor_core::ConversationId, Path)),
     responses((status = 200, body = Conversation), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn resolve(State(st): State<SharedState>, InboxAccount(account): InboxAccount, Path(id): Path<String>) -> ApiResult<Json<Conversation>> {
     set_status(st, account, id, ConversationStatus::Resolved).await
 }
 
-#[utoipa::path(post, operation_id = "reopenConversation", path = "/v1/conversations/{conversation_id}/reopen", tag = "conversations", params(("conversation_id" = String, Path)),
+#[utoipa::path(post, operation_id = "reopenConversation", path = "/v1/conversations/{conversation_id}/reopen", tag = "conversations", params(("conversation_id" = linktor_core::ConversationId, Path)),
     responses((status = 200, body = Conversation), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn reopen(State(st): State<SharedState>, InboxAccount(account): InboxAccount, Path(id): Path<String>) -> ApiResult<Json<Conversation>> {
@@ -149,7 +146,7 @@ pub struct ReadRequest {
 
 /// The business side (a bot, a helpdesk) has read the visitor's messages: the
 /// widget shows them as read, and `message.read` webhooks follow.
-#[utoipa::path(post, operation_id = "markConversationRead", path = "/v1/conversations/{conversation_id}/read", tag = "conversations", params(("conversation_id" = String, Path)),
+#[utoipa::path(post, operation_id = "markConversationRead", path = "/v1/conversations/{conversation_id}/read", tag = "conversations", params(("conversation_id" = linktor_core::ConversationId, Path)),
     request_body = ReadRequest,
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
@@ -174,7 +171,7 @@ async fn conversation_of(st: &SharedState, account: &linktor_core::AccountId, id
 
 /// An agent's reply (a resolved conversation reopens). With `clientId`, a
 /// resend answers the stored message instead of sending it twice.
-#[utoipa::path(post, operation_id = "replyToConversation", path = "/v1/conversations/{conversation_id}/messages", tag = "conversations", params(("conversation_id" = String, Path)),
+#[utoipa::path(post, operation_id = "replyToConversation", path = "/v1/conversations/{conversation_id}/messages", tag = "conversations", params(("conversation_id" = linktor_core::ConversationId, Path)),
     request_body = ReplyRequest,
     responses((status = 201, body = Message), (status = 200, body = Message, description = "a resend of a stored clientId"),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -192,7 +189,7 @@ pub async fn reply(
 }
 
 /// Assigns the conversation to an agent of the account, or unassigns it.
-#[utoipa::path(post, operation_id = "assignConversation", path = "/v1/conversations/{conversation_id}/assign", tag = "conversations", params(("conversation_id" = String, Path)),
+#[utoipa::path(post, operation_id = "assignConversation", path = "/v1/conversations/{conversation_id}/assign", tag = "conversations", params(("conversation_id" = linktor_core::ConversationId, Path)),
     request_body = AssignRequest,
     responses((status = 200, body = Conversation), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -205,18 +202,13 @@ pub async fn assign(
 ) -> ApiResult<Json<Conversation>> {
     let conversation = conversation_of(&st, &account, &id).await?;
     if let Some(agent) = &req.agent_id {
-        match st.store.agent(&account, agent).await {
-            Err(linktor_store::StoreError::NotFound) => {
-                return Err(linktor_core::ValidationError::new("agentId", "no such agent in this account").into())
-            }
-            other => other?,
-        };
+        owned(&st, st.store.agent(&account, agent).await, Owned::Agent, agent.as_str(), "agent").await?;
     }
     Ok(Json(st.assign(&account, &conversation, req.agent_id.as_ref()).await?))
 }
 
 /// Shows (or hides) "agent is typing" to the visitor and the other agents.
-#[utoipa::path(post, operation_id = "setConversationTyping", path = "/v1/conversations/{conversation_id}/typing", tag = "conversations", params(("conversation_id" = String, Path)),
+#[utoipa::path(post, operation_id = "setConversationTyping", path = "/v1/conversations/{conversation_id}/typing", tag = "conversations", params(("conversation_id" = linktor_core::ConversationId, Path)),
     request_body = AgentTypingRequest,
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
@@ -234,7 +226,10 @@ pub async fn typing(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct VisitorsQuery {
+    /// 1–200, default 50 (others are brought within).
     limit: Option<i64>,
+    /// `nextCursor` of the previous page.
+    #[param(pattern = "^[0-9]{1,18}$")]
     cursor: Option<String>,
 }
 
@@ -247,7 +242,7 @@ pub async fn list_visitors(State(st): State<SharedState>, InboxAccount(account):
     Ok(Json(Page { data, next_cursor }))
 }
 
-#[utoipa::path(get, operation_id = "getVisitor", path = "/v1/visitors/{visitor_id}", tag = "visitors", params(("visitor_id" = String, Path)),
+#[utoipa::path(get, operation_id = "getVisitor", path = "/v1/visitors/{visitor_id}", tag = "visitors", params(("visitor_id" = linktor_core::VisitorId, Path)),
     responses((status = 200, body = Visitor), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn get_visitor(State(st): State<SharedState>, InboxAccount(account): InboxAccount, Path(id): Path<String>) -> ApiResult<Json<Visitor>> {

@@ -76,16 +76,25 @@ pub async fn receive(multipart: &mut axum::extract::Multipart, max: u64) -> ApiR
 #[into_params(parameter_in = Query)]
 pub struct UploadQuery {
     /// The channel the file is for (optional).
-    channel_id: Option<String>,
+    channel_id: Option<ChannelId>,
+}
+
+/// A multipart body with one `file` part (other parts are ignored).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The file's bytes; its type is judged by its content, never its name.
+    #[schema(value_type = String, format = Binary, min_length = 1)]
+    file: Vec<u8>,
 }
 
 /// An agent's (or the backend's) upload: an attachment for a reply, a logo,
 /// a launcher icon. Images, PDF, text, office documents and zip, up to 10 MiB.
 #[utoipa::path(post, operation_id = "uploadFile", path = "/v1/uploads", tag = "conversations", params(UploadQuery),
-    request_body(content_type = "multipart/form-data", description = "one `file` part"),
+    request_body(content_type = "multipart/form-data", content = UploadForm, description = "one `file` part"),
     responses((status = 201, body = UploadedFile), (status = 401, body = ErrorBody),
-              (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
-              (status = 415, body = ErrorBody)),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody, description = "no such channel"),
+              (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn agent_upload(
     State(st): State<SharedState>,
@@ -93,14 +102,10 @@ pub async fn agent_upload(
     Query(q): Query<UploadQuery>,
     Multipart(mut multipart): Multipart,
 ) -> ApiResult<(StatusCode, Json<UploadedFile>)> {
-    let channel = match q.channel_id.as_deref() {
-        Some(raw) => {
-            let id: ChannelId = parse_id(raw, "channel")?;
-            owned(&st, st.store.channel(&caller.account, &id).await, Owned::Channel, raw, "channel").await?;
-            Some(id)
-        }
-        None => None,
-    };
+    if let Some(id) = &q.channel_id {
+        owned(&st, st.store.channel(&caller.account, id).await, Owned::Channel, id.as_str(), "channel").await?;
+    }
+    let channel = q.channel_id;
     let file = receive(&mut multipart, AGENT_UPLOAD_MAX).await?;
     if !AGENT_TYPES.contains(&file.mime_type.as_str()) {
         return Err(ApiError::UnsupportedType(format!("files of type {} are not allowed here", file.mime_type)));
@@ -110,7 +115,7 @@ pub async fn agent_upload(
 
 /// Serves an uploaded file so that it can never run as a page.
 #[utoipa::path(get, operation_id = "downloadFile", path = "/v1/files/{file_id}", tag = "widget",
-    params(("file_id" = String, Path, description = "File id (file_…)")),
+    params(("file_id" = linktor_core::FileId, Path, description = "File id (file_…)")),
     responses((status = 200, description = "the file"), (status = 404, body = ErrorBody)))]
 pub async fn download(State(st): State<SharedState>, Path(file_id): Path<String>) -> ApiResult<Response> {
     let id: FileId = parse_id(&file_id, "file")?;

@@ -25,7 +25,7 @@ const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// `[A-Za-z0-9_-]`), a retry of the same key answers the stored message
 /// (with `Idempotent-Replayed: true`) instead of sending it twice.
 #[utoipa::path(post, operation_id = "sendMessage", path = "/v1/messages", tag = "messages", request_body = SendMessageRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "makes retries safe")),
+    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[A-Za-z0-9_-]{1,64}$", description = "makes retries safe: a retry with the same key answers the stored message")),
     responses((status = 201, body = Message), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
@@ -82,8 +82,9 @@ async fn typing(st: SharedState, account: linktor_core::AccountId, req: TypingRe
         "conversation",
     )
     .await?;
+    // A conversation of another channel is not one of the channel named.
     if conversation.channel_id != req.channel_id {
-        return Err(ApiError::Validation(linktor_core::ValidationError::new("conversationId", "not a conversation of this channel")));
+        return Err(ApiError::NotFound(format!("no conversation {} in channel {}", req.conversation_id, req.channel_id)));
     }
     st.typing(&account, &conversation.visitor_id, &conversation.id, api_sender(), state).await;
     Ok(StatusCode::NO_CONTENT)

@@ -36,7 +36,7 @@ pub async fn create(State(st): State<SharedState>, ApiAccount(account): ApiAccou
     Ok((StatusCode::CREATED, Json(CreatedWebhookEndpoint { endpoint: rec.endpoint, secret: rec.secret })))
 }
 
-#[utoipa::path(delete, operation_id = "deleteWebhook", path = "/v1/webhooks/{webhook_id}", tag = "webhooks", params(("webhook_id" = String, Path)),
+#[utoipa::path(delete, operation_id = "deleteWebhook", path = "/v1/webhooks/{webhook_id}", tag = "webhooks", params(("webhook_id" = linktor_core::WebhookId, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn delete(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<StatusCode> {
@@ -52,7 +52,7 @@ pub struct DeliveriesQuery {
     limit: Option<i64>,
 }
 
-#[utoipa::path(get, operation_id = "listDeliveries", path = "/v1/webhooks/{webhook_id}/deliveries", tag = "webhooks", params(("webhook_id" = String, Path), DeliveriesQuery),
+#[utoipa::path(get, operation_id = "listDeliveries", path = "/v1/webhooks/{webhook_id}/deliveries", tag = "webhooks", params(("webhook_id" = linktor_core::WebhookId, Path), DeliveriesQuery),
     responses((status = 200, body = [WebhookDelivery]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn deliveries(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>, Query(q): Query<DeliveriesQuery>) -> ApiResult<Json<Vec<WebhookDelivery>>> {
@@ -61,7 +61,7 @@ pub async fn deliveries(State(st): State<SharedState>, ApiAccount(account): ApiA
     Ok(Json(owned(&st, st.store.list_deliveries(&account, &wid, limit).await, Owned::WebhookEndpoint, &id, "webhook").await?))
 }
 
-#[utoipa::path(post, operation_id = "resendDelivery", path = "/v1/webhooks/deliveries/{delivery_id}/resend", tag = "webhooks", params(("delivery_id" = String, Path)),
+#[utoipa::path(post, operation_id = "resendDelivery", path = "/v1/webhooks/deliveries/{delivery_id}/resend", tag = "webhooks", params(("delivery_id" = linktor_core::DeliveryId, Path)),
     responses((status = 200, body = WebhookDelivery), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("api_key" = []), ("session" = [])))]
 pub async fn resend(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<Json<WebhookDelivery>> {
@@ -80,6 +80,8 @@ pub async fn list_keys(State(st): State<SharedState>, ApiAccount(account): ApiAc
 #[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateApiKeyRequest {
+    /// 1–128 characters, not only spaces.
+    #[schema(min_length = 1, max_length = 128, pattern = "\\S")]
     name: String,
 }
 
@@ -89,7 +91,7 @@ pub async fn create_key(State(st): State<SharedState>, ApiAccount(account): ApiA
     Ok((StatusCode::CREATED, Json(create_api_key(&st.store, &account, &req.name).await?)))
 }
 
-#[utoipa::path(delete, operation_id = "revokeApiKey", path = "/v1/api-keys/{key_id}", tag = "api-keys", params(("key_id" = String, Path)),
+#[utoipa::path(delete, operation_id = "revokeApiKey", path = "/v1/api-keys/{key_id}", tag = "api-keys", params(("key_id" = linktor_core::ApiKeyId, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("api_key" = []), ("session" = [])))]
 pub async fn revoke_key(State(st): State<SharedState>, ApiAccount(account): ApiAccount, Path(id): Path<String>) -> ApiResult<StatusCode> {
     let kid: ApiKeyId = parse_id(&id, "API key")?;

@@ -28,7 +28,7 @@ async fn public_channel(st: &SharedState, id: &str) -> ApiResult<ChannelRecord> 
 
 /// The channel's widget settings: the defaults `init` options override.
 #[utoipa::path(get, operation_id = "getWidgetConfig", path = "/v1/widget/channels/{channel_id}/config", tag = "widget",
-    params(("channel_id" = String, Path, description = "Channel id (ch_…)")),
+    params(("channel_id" = linktor_core::ChannelId, Path, description = "Channel id (ch_…)")),
     responses((status = 200, body = WidgetConfig), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_config(State(st): State<SharedState>, Path(channel_id): Path<String>, headers: HeaderMap) -> ApiResult<Json<WidgetConfig>> {
     let channel = public_channel(&st, &channel_id).await?;
@@ -39,7 +39,7 @@ pub async fn get_config(State(st): State<SharedState>, Path(channel_id): Path<St
 /// Starts or resumes a visitor session.
 #[utoipa::path(post, operation_id = "createVisitorSession", path = "/v1/widget/sessions", tag = "widget", request_body = SessionRequest,
     responses((status = 201, body = SessionResponse), (status = 401, body = ErrorBody),
-              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody, description = "no such channel"), (status = 422, body = ErrorBody)))]
 pub async fn create_session(
     State(st): State<SharedState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -57,7 +57,7 @@ pub async fn create_session(
 
 /// A visitor's upload, checked against the channel's upload policy.
 #[utoipa::path(post, operation_id = "uploadVisitorFile", path = "/v1/widget/uploads", tag = "widget",
-    request_body(content_type = "multipart/form-data", description = "one `file` part"),
+    request_body(content_type = "multipart/form-data", content = files::UploadForm, description = "one `file` part"),
     responses((status = 201, body = UploadedFile), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
               (status = 415, body = ErrorBody)),

@@ -98,7 +98,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<RunningServer> {
     let outbox = tokio::spawn(jobs::outbox::run(state.clone(), client, born, outbox_stop_rx));
     tokio::spawn(jobs::retention::run(state.clone()));
     tokio::spawn(jobs::presence::run(state.clone()));
-    tokio::spawn(jobs::receipts::run(state.clone(), delivered_rx));
+    tokio::spawn(jobs::receipts::run(state.store.clone(), state.bus.clone(), delivered_rx));
     let app = crate::http::router(state.clone());
     let mut stop = shutdown_tx.subscribe();
     let http = tokio::spawn(async move {

@@ -12,7 +12,8 @@ use linktor_core::{
 use std::collections::HashMap;
 use tokio::sync::mpsc;
 
-use crate::{bus::BusEvent, state::SharedState};
+use crate::bus::{Bus, BusEvent, Topic};
+use linktor_store::Store;
 
 pub struct Delivered {
     pub account: AccountId,
@@ -28,7 +29,8 @@ pub fn channel() -> (DeliveredSender, mpsc::Receiver<Delivered>) {
     mpsc::channel(8192)
 }
 
-pub async fn run(st: SharedState, mut rx: mpsc::Receiver<Delivered>) {
+/// Runs until every sender is gone (the sockets closed at shutdown).
+pub async fn run(store: Store, bus: Bus, mut rx: mpsc::Receiver<Delivered>) {
     let mut batch = Vec::with_capacity(1024);
     while rx.recv_many(&mut batch, 1024).await > 0 {
         // Keep the highest seq per conversation.
@@ -44,8 +46,7 @@ pub async fn run(st: SharedState, mut rx: mpsc::Receiver<Delivered>) {
         let items: Vec<Delivered> = latest.into_values().collect();
         let rows: Vec<_> = items.iter().map(|d| (d.account.clone(), d.conversation.clone(), Direction::Outbound, false, d.seq)).collect();
         let by_conversation: HashMap<&ConversationId, &Delivered> = items.iter().map(|d| (&d.conversation, d)).collect();
-        let result = st
-            .store
+        let result = store
             .mark_receipts(&rows, |conversation, id, _| {
                 let d = by_conversation[conversation];
                 vec![WebhookEvent::MessageDelivered(MessageStatusEvent {
@@ -64,9 +65,7 @@ pub async fn run(st: SharedState, mut rx: mpsc::Receiver<Delivered>) {
                 for (d, update) in items.iter().zip(updates) {
                     let Some(update) = update.filter(|u| !u.messages.is_empty()) else { continue };
                     let event = BusEvent::Delivered { visitor: d.visitor.clone(), conversation: d.conversation.clone(), seq: update.seq };
-                    st.bus
-                        .publish_to(&[crate::bus::Topic::Visitor(d.visitor.clone()), crate::bus::Topic::Account(d.account.clone())], event)
-                        .await;
+                    bus.publish_to(&[Topic::Visitor(d.visitor.clone()), Topic::Account(d.account.clone())], event).await;
                 }
             }
             Err(e) => tracing::warn!(error = %e, "recording delivery receipts failed"),

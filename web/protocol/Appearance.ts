@@ -2,7 +2,11 @@
 import type { Position } from "./Position";
 import type { WidgetSize } from "./WidgetSize";
 
-export type Appearance = { primaryColor: string, position: Position, size: WidgetSize, 
+export type Appearance = { 
+/**
+ * `#RGB` or `#RRGGBB`.
+ */
+primaryColor: string, position: Position, size: WidgetSize, 
 /**
  * URL of a custom launcher icon; `None` is the chat bubble.
  */

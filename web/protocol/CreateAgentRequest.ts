@@ -4,4 +4,8 @@ import type { AgentRole } from "./AgentRole";
 /**
  * `POST /v1/agents`.
  */
-export type CreateAgentRequest = { email: string, name: string, role: AgentRole, password: string, };
+export type CreateAgentRequest = { 
+/**
+ * An email address (`ana@example.com`), or one at `localhost`.
+ */
+email: string, name: string, role: AgentRole, password: string, };

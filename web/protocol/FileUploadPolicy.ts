@@ -2,7 +2,7 @@
 
 export type FileUploadPolicy = { enabled: boolean, 
 /**
- * Bytes.
+ * Bytes, at most the server's own ceiling (50 MiB).
  */
 maxSize: number, 
 /**

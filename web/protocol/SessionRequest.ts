@@ -3,4 +3,8 @@ import type { ChannelId } from "./ChannelId";
 import type { SessionPrivacy } from "./SessionPrivacy";
 import type { VisitorUser } from "./VisitorUser";
 
-export type SessionRequest = { channelId: ChannelId, token?: string, user?: VisitorUser, userHash?: string, page?: string, referrer?: string, language?: string, privacy?: SessionPrivacy, };
+export type SessionRequest = { channelId: ChannelId, token?: string, user?: VisitorUser, userHash?: string, page?: string, referrer?: string, 
+/**
+ * The browser's language tag (`navigator.language`).
+ */
+language?: string, privacy?: SessionPrivacy, };

@@ -4,4 +4,8 @@ import type { Metadata } from "./Metadata";
 /**
  * The `user` object of `init` and `updateUser`.
  */
-export type VisitorUser = { id?: string, name?: string, email?: string, avatar?: string, metadata?: Metadata, };
+export type VisitorUser = { id?: string, name?: string, 
+/**
+ * Empty, or an email address.
+ */
+email?: string, avatar?: string, metadata?: Metadata, };

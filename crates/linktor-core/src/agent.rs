@@ -82,6 +82,7 @@ pub struct SessionInfo {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChangePasswordRequest {
     pub current_password: String,
+    #[schema(min_length = 10, max_length = 200)]
     pub new_password: String,
 }
 
@@ -89,9 +90,13 @@ pub struct ChangePasswordRequest {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateAgentRequest {
+    /// An email address (`ana@example.com`), or one at `localhost`.
+    #[schema(pattern = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+|localhost)$", examples("ana@example.com"))]
     pub email: String,
+    #[schema(min_length = 1, max_length = 128, pattern = r"[^\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]")]
     pub name: String,
     pub role: AgentRole,
+    #[schema(min_length = 10, max_length = 200)]
     pub password: String,
 }
 
@@ -110,6 +115,7 @@ pub struct ReplyRequest {
     /// Makes a resend answer the stored message instead of sending twice.
     #[serde(default)]
     #[ts(optional)]
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,64}$")]
     pub client_id: Option<String>,
 }
 
@@ -270,6 +276,24 @@ mod tests {
         })
         .unwrap();
         assert_eq!(v, json!({"type": "agent.availability", "agentId": "agent_x", "availability": "away"}));
+    }
+
+    #[test]
+    fn the_password_schema_states_the_bounds() {
+        let create = serde_json::to_value(<CreateAgentRequest as utoipa::PartialSchema>::schema()).unwrap();
+        let change = serde_json::to_value(<ChangePasswordRequest as utoipa::PartialSchema>::schema()).unwrap();
+        for p in [&create["properties"]["password"], &change["properties"]["newPassword"]] {
+            assert_eq!(p["minLength"], MIN_PASSWORD_CHARS);
+            assert_eq!(p["maxLength"], MAX_PASSWORD_CHARS);
+        }
+    }
+
+    #[test]
+    fn agent_emails_of_the_pattern_are_taken() {
+        // The server takes `is_email` or `…@localhost`; these match the pattern, at its edges.
+        for email in ["a@localhost", "a@b.c", ".@-.-", "!#$%&'*+/=?^_`{|}~-@a-.b"] {
+            assert!(crate::is_email(email) || email.ends_with("@localhost"), "{email}");
+        }
     }
 
     #[test]

@@ -2,10 +2,45 @@
 //! `example.com` is that host only; `*.example.com` is any subdomain at any
 //! depth but not the apex. Scheme and port never matter; case never matters.
 
+use utoipa::{
+    openapi::{
+        schema::{ObjectBuilder, OneOfBuilder, Schema, Type},
+        RefOr,
+    },
+    PartialSchema, ToSchema,
+};
+
+/// A host name as `validate_pattern` accepts it: labels of letters, digits
+/// and inner `-`, 1–63 characters each (and 253 in all).
+pub const HOST_PATTERN: &str = r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$";
+/// `*.` and a host name.
+pub const WILDCARD_PATTERN: &str = r"^\*\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$";
+const MAX_HOST_CHARS: usize = 253;
+
+/// The schema of an allowed-domains entry (`#[schema(value_type = DomainPattern)]`):
+/// one pattern. The server also takes a comma-separated list in one entry,
+/// trimmed and in any case; the document asks for one per entry.
+pub struct DomainPattern;
+
+impl PartialSchema for DomainPattern {
+    fn schema() -> RefOr<Schema> {
+        let host = ObjectBuilder::new().schema_type(Type::String).max_length(Some(MAX_HOST_CHARS)).pattern(Some(HOST_PATTERN));
+        let wildcard = ObjectBuilder::new().schema_type(Type::String).max_length(Some(MAX_HOST_CHARS + 2)).pattern(Some(WILDCARD_PATTERN));
+        OneOfBuilder::new()
+            .item(host)
+            .item(wildcard)
+            .description(Some("A host name (`example.com`), or `*.` and one for its subdomains at any depth but not the apex."))
+            .examples(["example.com", "*.example.com"])
+            .into()
+    }
+}
+
+impl ToSchema for DomainPattern {}
+
 /// Checks one pattern as typed in the dashboard or CLI.
 pub fn validate_pattern(pattern: &str) -> Result<(), String> {
     let host = pattern.strip_prefix("*.").unwrap_or(pattern);
-    if host.is_empty() || host.len() > 253 {
+    if host.is_empty() || host.len() > MAX_HOST_CHARS {
         return Err("must be a host name like example.com or *.example.com".into());
     }
     let label_ok = |l: &str| {
@@ -80,6 +115,19 @@ mod tests {
         assert!(matches(&p, "http://localhost:3000"));
         assert!(matches(&p, "http://127.0.0.1:8080"));
         assert!(!matches(&p, "http://127.0.0.2:8080"));
+    }
+
+    #[test]
+    fn patterns_of_the_schema_are_accepted() {
+        // Each matches HOST_PATTERN or WILDCARD_PATTERN, at their edges:
+        // one-character and 63-character labels, the longest names, inner
+        // hyphens, digits only, upper case.
+        let label = format!("{}.", "a".repeat(63));
+        let longest = format!("*.{}{}", label.repeat(3), "a".repeat(61));
+        assert_eq!(longest.len(), MAX_HOST_CHARS + 2);
+        for p in ["a", "*.a", "a-b.c-d", "127.0.0.1", "EXAMPLE.com", &longest] {
+            validate_pattern(&parse_list(p)[0]).unwrap_or_else(|e| panic!("{p}: {e}"));
+        }
     }
 
     #[test]

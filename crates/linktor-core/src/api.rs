@@ -8,7 +8,11 @@ use ts_rs::TS;
 use utoipa::ToSchema;
 
 use crate::{
-    channel::ChannelSettings, AgentId, ChannelId, Content, ConversationId, ConversationStatus, DeliveryId, VisitorId,
+    allowed_domains::DomainPattern,
+    channel::{ChannelSettings, Language},
+    content::HttpUrl,
+    webhook::EventFilter,
+    AgentId, ChannelId, Content, ConversationId, ConversationStatus, DeliveryId, VisitorId,
     VisitorUser, WebhookId,
 };
 
@@ -40,7 +44,9 @@ pub struct Channel {
     #[serde(rename = "type")]
     pub channel_type: String,
     pub name: String,
+    #[schema(value_type = Vec<DomainPattern>)]
     pub allowed_domains: Vec<String>,
+    #[schema(value_type = Language)]
     pub default_language: String,
     pub settings: ChannelSettings,
     pub created_at: DateTime<Utc>,
@@ -51,10 +57,15 @@ pub struct Channel {
 #[serde(rename_all = "camelCase")]
 #[serde(deny_unknown_fields)]
 pub struct CreateChannelRequest {
+    /// 1–128 characters once white space is trimmed from both ends.
+    #[schema(pattern = r"^[\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]([\s\S]{0,126}[^\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?[\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$")]
     pub name: String,
+    #[schema(value_type = Vec<DomainPattern>, min_items = 1, max_items = 100)]
     pub allowed_domains: Vec<String>,
+    /// `en` when absent.
     #[serde(default)]
     #[ts(optional)]
+    #[schema(value_type = Option<Language>)]
     pub default_language: Option<String>,
     #[serde(default)]
     #[ts(optional)]
@@ -67,12 +78,16 @@ pub struct CreateChannelRequest {
 pub struct UpdateChannelRequest {
     #[serde(default)]
     #[ts(optional)]
+    /// 1–128 characters once white space is trimmed from both ends.
+    #[schema(pattern = r"^[\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]([\s\S]{0,126}[^\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?[\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$")]
     pub name: Option<String>,
     #[serde(default)]
     #[ts(optional)]
+    #[schema(value_type = Option<Vec<DomainPattern>>, min_items = 1, max_items = 100)]
     pub allowed_domains: Option<Vec<String>>,
     #[serde(default)]
     #[ts(optional)]
+    #[schema(value_type = Option<Language>)]
     pub default_language: Option<String>,
     #[serde(default)]
     #[ts(optional)]
@@ -128,6 +143,7 @@ pub struct WebhookEndpoint {
     pub id: WebhookId,
     pub url: String,
     /// Event names; empty means every event.
+    #[schema(value_type = Vec<EventFilter>)]
     pub events: Vec<String>,
     pub enabled: bool,
     pub created_at: DateTime<Utc>,
@@ -146,9 +162,12 @@ pub struct CreatedWebhookEndpoint {
 #[serde(rename_all = "camelCase")]
 #[serde(deny_unknown_fields)]
 pub struct CreateWebhookRequest {
+    #[schema(value_type = HttpUrl)]
     pub url: String,
+    /// Event names, or `*`; empty or absent means every event.
     #[serde(default)]
     #[ts(optional, as = "Option<Vec<String>>")]
+    #[schema(value_type = Vec<EventFilter>)]
     pub events: Vec<String>,
 }
 

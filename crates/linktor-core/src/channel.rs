@@ -1,14 +1,43 @@
 //! A webchat channel's settings: what the dashboard's Appearance and Behavior
 //! tabs edit and what the widget fetches as its defaults. Every field is typed
-//! and validated here, so storage and the API never see an unchecked value.
+//! and validated here, so storage and the API never see an unchecked value;
+//! the OpenAPI schemas state the same limits to clients.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use utoipa::ToSchema;
+use utoipa::{
+    openapi::{
+        schema::{
+            AdditionalProperties, AllOfBuilder, AnyOfBuilder, ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat,
+            SchemaType, Type,
+        },
+        RefOr,
+    },
+    PartialSchema, ToSchema,
+};
 
-use crate::{allowed_domains, content::url_field, ValidationError};
+use crate::{
+    allowed_domains,
+    content::{push_schema, reference, url_field, HttpUrl, NOT_BLANK_PATTERN},
+    ValidationError,
+};
 
 pub const LANGUAGES: &[&str] = &["en", "es", "pt", "fr", "de", "ar", "he"];
+
+/// The schema of a language field (`#[schema(value_type = Language)]`): one of `LANGUAGES`.
+pub struct Language;
+
+impl PartialSchema for Language {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(LANGUAGES.iter().copied()))
+            .description(Some("The widget's language."))
+            .into()
+    }
+}
+
+impl ToSchema for Language {}
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase", default)]
@@ -43,16 +72,23 @@ pub enum WidgetSize {
 #[serde(rename_all = "camelCase", default)]
 #[serde(deny_unknown_fields)]
 pub struct Appearance {
+    /// `#RGB` or `#RRGGBB`.
+    #[schema(pattern = "^#([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$")]
     pub primary_color: String,
     pub position: Position,
     pub size: WidgetSize,
     /// URL of a custom launcher icon; `None` is the chat bubble.
     #[ts(optional)]
+    #[schema(value_type = Option<HttpUrl>)]
     pub launcher_icon: Option<String>,
     #[ts(optional)]
+    #[schema(value_type = Option<HttpUrl>)]
     pub logo_url: Option<String>,
+    #[schema(max_length = 128)]
     pub company_name: String,
+    #[schema(max_length = 1024)]
     pub welcome_message: String,
+    #[schema(max_length = 1024)]
     pub offline_message: String,
 }
 
@@ -79,6 +115,7 @@ pub struct Behavior {
     pub file_upload: FileUploadPolicy,
     pub emojis: bool,
     pub sound_enabled: bool,
+    #[schema(max_items = 20)]
     pub proactive_messages: Vec<ProactiveRule>,
 }
 
@@ -94,7 +131,8 @@ impl Default for Behavior {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+// Its schema is written out below: an enabled form needs a field.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
 #[serde(deny_unknown_fields)]
 pub struct PreChatForm {
@@ -115,7 +153,10 @@ pub enum FieldType {
 #[serde(rename_all = "camelCase")]
 #[serde(deny_unknown_fields)]
 pub struct FormField {
+    /// Unique among the form's fields.
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,64}$")]
     pub name: String,
+    #[schema(min_length = 1, max_length = 128, pattern = r"[^\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]")]
     pub label: String,
     #[serde(rename = "type")]
     pub field_type: FieldType,
@@ -128,16 +169,41 @@ pub struct FormField {
 #[serde(deny_unknown_fields)]
 pub struct FileUploadPolicy {
     pub enabled: bool,
-    /// Bytes.
+    /// Bytes, at most the server's own ceiling (50 MiB).
     #[ts(type = "number")]
+    #[schema(minimum = 1, maximum = 52428800)]
     pub max_size: u64,
     /// MIME types (`image/*`, `application/pdf`) or extensions (`.docx`).
+    #[schema(value_type = Vec<UploadType>, max_items = 50)]
     pub allowed_types: Vec<String>,
     pub multiple: bool,
 }
 
 /// The server's own ceiling, whatever a channel asks for.
 pub const MAX_UPLOAD_BYTES: u64 = 50 * 1024 * 1024;
+
+/// One entry of `allowedTypes` as `ChannelSettings::validate` takes it: an
+/// extension (`.pdf`: 1–16 letters or digits) or a MIME type (`image/png`,
+/// `image/*`: two parts of letters, digits and `*.+-`, the first not
+/// starting with `.`, at most 128 characters).
+pub const UPLOAD_TYPE_PATTERN: &str = r"^(\.[A-Za-z0-9]{1,16}|[A-Za-z0-9*+-][A-Za-z0-9*.+-]*/[A-Za-z0-9*.+-]+)$";
+
+/// The schema of an `allowedTypes` entry (`#[schema(value_type = UploadType)]`).
+pub struct UploadType;
+
+impl PartialSchema for UploadType {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(128))
+            .pattern(Some(UPLOAD_TYPE_PATTERN))
+            .description(Some("A MIME type (`image/png`, `image/*`) or an extension (`.pdf`)."))
+            .examples(["image/*", ".pdf"])
+            .into()
+    }
+}
+
+impl ToSchema for UploadType {}
 
 impl Default for FileUploadPolicy {
     fn default() -> Self {
@@ -177,7 +243,8 @@ pub enum Trigger {
     ExitIntent,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+// Its schema is written out below: what a trigger needs depends on the trigger.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[serde(deny_unknown_fields)]
 pub struct ProactiveRule {
@@ -204,6 +271,7 @@ pub struct ProactiveRule {
 #[serde(deny_unknown_fields)]
 pub struct OfflineSettings {
     pub enabled: bool,
+    #[schema(max_length = 1024)]
     pub message: String,
     pub form: OfflineForm,
 }
@@ -212,7 +280,9 @@ pub struct OfflineSettings {
 #[serde(rename_all = "camelCase", default)]
 #[serde(deny_unknown_fields)]
 pub struct OfflineForm {
+    #[schema(max_items = 20)]
     pub fields: Vec<FormField>,
+    #[schema(max_length = 64)]
     pub submit_button: String,
 }
 
@@ -238,6 +308,7 @@ impl Default for OfflineSettings {
 pub struct PrivacySettings {
     pub cookie_consent: bool,
     /// Days a resolved conversation's data is kept.
+    #[schema(minimum = 1, maximum = 3650)]
     pub data_retention: u32,
     #[serde(rename = "anonymizeIP")]
     #[ts(rename = "anonymizeIP")]
@@ -252,13 +323,140 @@ impl Default for PrivacySettings {
 
 pub const MAX_RETENTION_DAYS: u32 = 3650;
 
+/// A proactive rule's `delay`: at most one day, in milliseconds.
+pub const MAX_PROACTIVE_DELAY_MS: u64 = 24 * 3600 * 1000;
+/// A pageview rule's `page`: at most this many bytes.
+pub const MAX_PAGE_BYTES: usize = 512;
+/// 1–512 ASCII characters: as many bytes.
+pub const ASCII_PAGE_PATTERN: &str = r"^[\x00-\x7F]{1,512}$";
+/// Fields of a pre-chat or offline form.
+pub const MAX_FORM_FIELDS: usize = 20;
+
+/// The schema of a form's `fields`, as `form_fields` checks them.
+fn form_fields_schema() -> ArrayBuilder {
+    ArrayBuilder::new()
+        .items(reference::<FormField>())
+        .max_items(Some(MAX_FORM_FIELDS))
+        .description(Some("Names unique among them."))
+}
+
+fn nullable(t: Type) -> SchemaType {
+    SchemaType::from_iter([t, Type::Null])
+}
+
+fn not_blank(max: usize) -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(max)).pattern(Some(NOT_BLANK_PATTERN))
+}
+
+/// A schema that only states `properties`/`required` of an object already typed.
+fn condition() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(SchemaType::AnyValue)
+}
+
+fn only(value: impl Serialize) -> ObjectBuilder {
+    condition().enum_values(Some([serde_json::to_value(value).expect("a plain enum")]))
+}
+
+impl PartialSchema for PreChatForm {
+    fn schema() -> RefOr<Schema> {
+        let form = ObjectBuilder::new()
+            .property("enabled", ObjectBuilder::new().schema_type(Type::Boolean).default(Some(false.into())))
+            .property("fields", form_fields_schema().default(Some(serde_json::json!([]))))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        // Either off, or with a field to ask.
+        let off = condition().property("enabled", only(false));
+        let with_fields = condition().property("fields", form_fields_schema().min_items(Some(1))).required("fields");
+        AllOfBuilder::new()
+            .item(form)
+            .item(AnyOfBuilder::new().item(off).item(with_fields))
+            .description(Some("Asked before the first message; an enabled form needs at least one field."))
+            .into()
+    }
+}
+
+impl ToSchema for PreChatForm {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        push_schema::<FormField>(schemas);
+    }
+}
+
+// `page` and `percentage` are only checked for the trigger that uses them;
+// with another trigger any value is taken, so only that trigger's case
+// states their limits.
+impl PartialSchema for ProactiveRule {
+    fn schema() -> RefOr<Schema> {
+        let delay = ObjectBuilder::new()
+            .schema_type(nullable(Type::Integer))
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(0))
+            .maximum(Some(MAX_PROACTIVE_DELAY_MS))
+            .description(Some("Milliseconds after the trigger fires, at most one day."));
+        let rule = ObjectBuilder::new()
+            .property("trigger", reference::<Trigger>())
+            .required("trigger")
+            .property("message", not_blank(1024))
+            .required("message")
+            .property("delay", delay)
+            .property(
+                "page",
+                ObjectBuilder::new()
+                    .schema_type(nullable(Type::String))
+                    .description(Some("For `pageview`: the path to match, as `location.pathname` spells it; a final `*` matches a prefix.")),
+            )
+            .property(
+                "percentage",
+                ObjectBuilder::new()
+                    .schema_type(nullable(Type::Integer))
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+                    .minimum(Some(0))
+                    .maximum(Some(u8::MAX))
+                    .description(Some("For `scroll`: how far down the page, 1–100.")),
+            )
+            .property("onlyOnce", ObjectBuilder::new().schema_type(Type::Boolean).default(Some(false.into())))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        // What each trigger needs, as `validate` checks it.
+        let case = |trigger: Trigger| {
+            let case = condition().property("trigger", only(trigger));
+            match trigger {
+                Trigger::Pageview => case.property("page", pageview_page()).required("page"),
+                Trigger::Scroll => case
+                    .property("percentage", ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(100)))
+                    .required("percentage"),
+                Trigger::Time | Trigger::ExitIntent => case,
+            }
+        };
+        let triggers = [Trigger::Time, Trigger::Pageview, Trigger::Scroll, Trigger::ExitIntent];
+        AllOfBuilder::new()
+            .item(rule)
+            .item(triggers.map(case).into_iter().fold(OneOfBuilder::new(), OneOfBuilder::item))
+            .description(Some("A message shown on its own when `trigger` fires: `pageview` needs `page`, `scroll` needs `percentage`."))
+            .into()
+    }
+}
+
+impl ToSchema for ProactiveRule {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        push_schema::<Trigger>(schemas);
+    }
+}
+
+/// A pageview rule's `page`: 1–512 bytes as UTF-8, which JSON Schema cannot
+/// count, so it states two ways that are surely that: any 128 characters,
+/// or up to 512 ASCII ones.
+fn pageview_page() -> AnyOfBuilder {
+    AnyOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(MAX_PAGE_BYTES / 4)))
+        .item(ObjectBuilder::new().schema_type(Type::String).pattern(Some(ASCII_PAGE_PATTERN)))
+        .description(Some("1–512 bytes as UTF-8."))
+}
+
 fn is_hex_color(s: &str) -> bool {
     let hex = s.strip_prefix('#').unwrap_or("");
     matches!(hex.len(), 3 | 6) && hex.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn form_fields(field: &str, fields: &[FormField]) -> Result<(), ValidationError> {
-    if fields.len() > 20 {
+    if fields.len() > MAX_FORM_FIELDS {
         return Err(ValidationError::new(field, "at most 20 fields"));
     }
     let mut seen = std::collections::HashSet::new();
@@ -340,7 +538,7 @@ impl ChannelSettings {
                 return Err(ValidationError::new(format!("{field}.message"), "1–1024 characters"));
             }
             match r.trigger {
-                Trigger::Pageview if r.page.as_deref().is_none_or(|p| p.is_empty() || p.len() > 512) => {
+                Trigger::Pageview if r.page.as_deref().is_none_or(|p| p.is_empty() || p.len() > MAX_PAGE_BYTES) => {
                     return Err(ValidationError::new(format!("{field}.page"), "a pageview trigger needs the page path"));
                 }
                 Trigger::Scroll if !matches!(r.percentage, Some(1..=100)) => {
@@ -348,7 +546,7 @@ impl ChannelSettings {
                 }
                 _ => {}
             }
-            if r.delay.is_some_and(|d| d > 24 * 3600 * 1000) {
+            if r.delay.is_some_and(|d| d > MAX_PROACTIVE_DELAY_MS) {
                 return Err(ValidationError::new(format!("{field}.delay"), "at most one day in milliseconds"));
             }
         }
@@ -390,6 +588,7 @@ pub fn validate_channel_fields(name: &str, domains: &[String], language: &str) -
 pub struct WidgetConfig {
     pub channel_id: crate::ChannelId,
     pub name: String,
+    #[schema(value_type = Language)]
     pub default_language: String,
     pub appearance: Appearance,
     pub behavior: Behavior,
@@ -437,6 +636,62 @@ mod tests {
         s.behavior.file_upload.allowed_types = vec!["<script>".into()];
         assert!(s.validate().is_err());
         assert!(serde_json::from_str::<ChannelSettings>(r##"{"appearance":{"primaryColor":"#fff","evil":1}}"##).is_err());
+    }
+
+    #[test]
+    fn conditional_schemas_name_what_each_case_needs() {
+        let rule = serde_json::to_value(ProactiveRule::schema()).unwrap();
+        let cases = rule["allOf"][1]["oneOf"].as_array().unwrap();
+        let triggers: Vec<_> = cases.iter().map(|c| c["properties"]["trigger"]["enum"][0].clone()).collect();
+        // Every trigger has its case (a new one must be added to the schema's list).
+        assert_eq!(serde_json::json!(triggers), serde_json::json!([Trigger::Time, Trigger::Pageview, Trigger::Scroll, Trigger::ExitIntent]));
+        assert_eq!(cases[1]["required"][0], "page");
+        assert_eq!(cases[2]["required"][0], "percentage");
+        assert_eq!(rule["allOf"][0]["properties"]["delay"]["maximum"], MAX_PROACTIVE_DELAY_MS);
+        let form = serde_json::to_value(PreChatForm::schema()).unwrap();
+        assert_eq!(form["allOf"][1]["anyOf"][1]["properties"]["fields"]["minItems"], 1);
+    }
+
+    #[test]
+    fn pages_of_the_schema_are_accepted() {
+        // The edges of the schema's two ways: 128 four-byte characters, 512 ASCII ones.
+        for page in ["😀".repeat(MAX_PAGE_BYTES / 4), format!("\0{}", "/".repeat(MAX_PAGE_BYTES - 1))] {
+            let mut s = ChannelSettings::default();
+            s.behavior.proactive_messages.push(ProactiveRule {
+                trigger: Trigger::Pageview, message: "hi".into(), delay: None, page: Some(page), percentage: None, only_once: false,
+            });
+            s.validate().unwrap();
+        }
+    }
+
+    #[test]
+    fn names_of_the_schema_are_accepted() {
+        // TRIMMED_NAME_PATTERN's edges: white space of every kind around 1 or 128 characters.
+        for name in [" \u{3000}x\u{85}\t".to_owned(), format!("\u{a0}{}\u{2029}", "é".repeat(128))] {
+            validate_channel_fields(name.trim(), &["example.com".into()], "en").unwrap_or_else(|e| panic!("{name:?}: {e}"));
+        }
+    }
+
+    #[test]
+    fn schema_limits_are_the_validation_constants() {
+        let upload = serde_json::to_value(FileUploadPolicy::schema()).unwrap();
+        assert_eq!(upload["properties"]["maxSize"]["maximum"], MAX_UPLOAD_BYTES);
+        let privacy = serde_json::to_value(PrivacySettings::schema()).unwrap();
+        assert_eq!(privacy["properties"]["dataRetention"]["maximum"], MAX_RETENTION_DAYS);
+        let offline = serde_json::to_value(OfflineForm::schema()).unwrap();
+        assert_eq!(offline["properties"]["fields"]["maxItems"], MAX_FORM_FIELDS);
+        let language = serde_json::to_value(Language::schema()).unwrap();
+        assert_eq!(language["enum"], serde_json::json!(LANGUAGES));
+    }
+
+    #[test]
+    fn upload_types_of_the_pattern_are_accepted() {
+        // Each matches UPLOAD_TYPE_PATTERN, at its edges.
+        for t in ["*/*", "-/-", "+.a/.", ".A", ".0123456789abcdef", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"] {
+            let mut s = ChannelSettings::default();
+            s.behavior.file_upload.allowed_types = vec![t.into()];
+            s.validate().unwrap_or_else(|e| panic!("{t}: {e}"));
+        }
     }
 
     #[test]

@@ -1,10 +1,18 @@
 //! Message content: the five types of the spec's `messages.send` (`text`,
 //! `interactive` buttons, `card`, plus `image` and `file`), with the limits
 //! every sender (visitor, agent, API) is held to. Text is data, never markup.
+//! The OpenAPI schemas state those limits (`validate` is the rule; the
+//! schemas say it to clients and are tested against it).
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use utoipa::ToSchema;
+use utoipa::{
+    openapi::{
+        schema::{AdditionalProperties, ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type},
+        Ref, RefOr,
+    },
+    PartialSchema, ToSchema,
+};
 
 use crate::ValidationError;
 
@@ -13,7 +21,9 @@ pub const MAX_BUTTONS: usize = 10;
 pub const MAX_LABEL_CHARS: usize = 64;
 pub const MAX_URL_CHARS: usize = 2048;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+// Its schema is written out below: utoipa does not carry `deny_unknown_fields`
+// to the variants of a tagged enum.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "lowercase")]
 #[serde(deny_unknown_fields)]
 pub enum Content {
@@ -28,12 +38,15 @@ pub enum Content {
 #[serde(rename_all = "camelCase")]
 #[serde(deny_unknown_fields)]
 pub struct ImageContent {
+    #[schema(value_type = HttpUrl)]
     pub url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
+    #[schema(max_length = 4096)]
     pub caption: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
+    #[schema(max_length = 255)]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]
@@ -44,17 +57,21 @@ pub struct ImageContent {
 #[serde(rename_all = "camelCase")]
 #[serde(deny_unknown_fields)]
 pub struct FileContent {
+    #[schema(value_type = HttpUrl)]
     pub url: String,
+    #[schema(min_length = 1, max_length = 255, pattern = r"[^\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]")]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]
     pub size: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
+    #[schema(min_length = 1, max_length = 255, pattern = r"[^\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]")]
     pub mime_type: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+// Its schema is written out below, as `Content`'s is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "lowercase")]
 #[serde(deny_unknown_fields)]
 pub enum Interactive {
@@ -64,6 +81,7 @@ pub enum Interactive {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InteractiveBody {
+    #[schema(min_length = 1, max_length = 4096, pattern = r"[^\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]")]
     pub text: String,
 }
 
@@ -71,11 +89,15 @@ pub struct InteractiveBody {
 #[serde(rename_all = "camelCase")]
 #[serde(deny_unknown_fields)]
 pub struct Button {
+    /// Unique among the message's buttons.
+    #[schema(min_length = 1, max_length = 64, pattern = r"[^\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]")]
     pub id: String,
+    #[schema(min_length = 1, max_length = 64, pattern = r"[^\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]")]
     pub label: String,
     /// A card button with a URL opens it; without one, a click answers the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
+    #[schema(value_type = Option<HttpUrl>)]
     pub url: Option<String>,
 }
 
@@ -83,15 +105,130 @@ pub struct Button {
 #[serde(rename_all = "camelCase")]
 #[serde(deny_unknown_fields)]
 pub struct Card {
+    #[schema(min_length = 1, max_length = 256, pattern = r"[^\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]")]
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
+    #[schema(max_length = 1024)]
     pub subtitle: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
+    #[schema(value_type = Option<HttpUrl>)]
     pub image_url: Option<String>,
+    /// Ids unique among them.
     #[serde(default)]
+    #[schema(max_items = 10)]
     pub buttons: Vec<Button>,
+}
+
+/// What `str::trim` removes (Rust's White_Space set) as the body of a regex
+/// class, spelled out because `\s` differs between regex dialects.
+macro_rules! white_space {
+    () => {
+        r"\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"
+    };
+}
+
+/// A text that is not all white space: it has a character `str::trim` keeps.
+/// Fields with a rule repeat its pattern as a literal (utoipa takes no
+/// constant); a test holds them to it.
+pub const NOT_BLANK_PATTERN: &str = concat!("[^", white_space!(), "]");
+
+/// 1–128 characters once `str::trim` has taken white space from both ends.
+pub const TRIMMED_NAME_PATTERN: &str =
+    concat!("^[", white_space!(), "]*[^", white_space!(), r"]([\s\S]{0,126}[^", white_space!(), "])?[", white_space!(), "]*$");
+
+/// An absolute http(s) URL as documents state it: a subset of what
+/// `url_field` accepts, so a client that follows it is never refused. The
+/// host is a dotted-quad IPv4 address or an ASCII host name with no `--` (an
+/// `xn--` label must be valid punycode) whose last label starts with a letter
+/// (else it would be read as an IPv4 number); then an optional port, path
+/// and query.
+pub const HTTP_URL_PATTERN: &str = concat!(
+    r"^https?://(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])",
+    r"|([A-Za-z0-9]+(-[A-Za-z0-9]+)*\.)*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)*)",
+    r"(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(\?[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?$",
+);
+
+/// The schema of a URL field (`#[schema(value_type = HttpUrl)]`); the field
+/// stays a `String`.
+pub struct HttpUrl;
+
+impl PartialSchema for HttpUrl {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(MAX_URL_CHARS))
+            .pattern(Some(HTTP_URL_PATTERN))
+            .description(Some("An absolute http(s) URL."))
+            .examples(["https://example.com/products/iphone-15.jpg"])
+            .into()
+    }
+}
+
+impl ToSchema for HttpUrl {}
+
+/// `{"type": tag, field: schema}` and nothing else: a variant of a tagged enum.
+fn tagged(tag: &str, field: &str, schema: impl Into<RefOr<Schema>>) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .property("type", ObjectBuilder::new().schema_type(Type::String).enum_values(Some([tag])))
+        .required("type")
+        .property(field, schema)
+        .required(field)
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+}
+
+pub(crate) fn reference<T: ToSchema>() -> RefOr<Schema> {
+    Ref::from_schema_name(T::name()).into()
+}
+
+pub(crate) fn push_schema<T: ToSchema>(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+    schemas.push((T::name().into_owned(), T::schema()));
+    T::schemas(schemas);
+}
+
+impl PartialSchema for Content {
+    fn schema() -> RefOr<Schema> {
+        let text = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .max_length(Some(MAX_TEXT_CHARS))
+            .pattern(Some(NOT_BLANK_PATTERN));
+        OneOfBuilder::new()
+            .item(tagged("text", "text", text))
+            .item(tagged("image", "image", reference::<ImageContent>()))
+            .item(tagged("file", "file", reference::<FileContent>()))
+            .item(tagged("interactive", "interactive", reference::<Interactive>()))
+            .item(tagged("card", "card", reference::<Card>()))
+            .into()
+    }
+}
+
+impl ToSchema for Content {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        push_schema::<ImageContent>(schemas);
+        push_schema::<FileContent>(schemas);
+        push_schema::<Interactive>(schemas);
+        push_schema::<Card>(schemas);
+    }
+}
+
+impl PartialSchema for Interactive {
+    fn schema() -> RefOr<Schema> {
+        let buttons = ArrayBuilder::new()
+            .items(reference::<Button>())
+            .min_items(Some(1))
+            .max_items(Some(MAX_BUTTONS))
+            .description(Some("Ids unique among them."));
+        OneOfBuilder::new().item(tagged("buttons", "buttons", buttons).property("body", reference::<InteractiveBody>()).required("body")).into()
+    }
+}
+
+impl ToSchema for Interactive {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        push_schema::<InteractiveBody>(schemas);
+        push_schema::<Button>(schemas);
+    }
 }
 
 impl Content {
@@ -245,6 +382,66 @@ mod tests {
         let dup = parse(json!({"type": "interactive", "interactive": {"type": "buttons", "body": {"text": "q"},
             "buttons": [{"id": "a", "label": "A"}, {"id": "a", "label": "B"}]}}));
         assert!(dup.validate().is_err());
+    }
+
+    /// The characters `NOT_BLANK_PATTERN`'s class leaves out, read back from its text.
+    fn not_blank_class() -> Vec<(char, char)> {
+        let class = NOT_BLANK_PATTERN.strip_prefix("[^").and_then(|c| c.strip_suffix(']')).unwrap();
+        // `\xHH` or `\uHHHH`, and what follows it.
+        fn escape(s: &str) -> (char, &str) {
+            let (digits, n) = if let Some(r) = s.strip_prefix("\\x") { (r, 2) } else { (s.strip_prefix("\\u").unwrap(), 4) };
+            (char::from_u32(u32::from_str_radix(&digits[..n], 16).unwrap()).unwrap(), &digits[n..])
+        }
+        let (mut rest, mut ranges) = (class, Vec::new());
+        while !rest.is_empty() {
+            let (from, r) = escape(rest);
+            let (to, r) = match r.strip_prefix('-') {
+                Some(r) => escape(r),
+                None => (from, r),
+            };
+            ranges.push((from, to));
+            rest = r;
+        }
+        ranges
+    }
+
+    #[test]
+    fn not_blank_pattern_leaves_out_exactly_what_trim_removes() {
+        let class = not_blank_class();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(c.is_whitespace(), class.iter().any(|&(a, b)| (a..=b).contains(&c)), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn urls_of_the_pattern_are_accepted() {
+        // Each matches HTTP_URL_PATTERN, at its edges: one label, an IPv4 address, hyphens, a
+        // label like a hex number that is not the last, large ports,
+        // every path and query character it allows, a bad percent-escape.
+        for url in [
+            "http://a",
+            "http://255.249.199.0:65535/x",
+            "https://a-b.c-d.example",
+            "http://0x1.1.a:59999/",
+            "https://EXAMPLE.com/p/a%zz/./../x?q=1&r=(x)*,;=:@/?",
+            "http://a/._~%!$&'()*+,;=:@/-",
+        ] {
+            url_field("u", url).unwrap_or_else(|e| panic!("{url}: {e}"));
+        }
+    }
+
+    #[test]
+    fn the_schema_refuses_unknown_fields_in_every_variant() {
+        let schema = serde_json::to_value(Content::schema()).unwrap();
+        let variants = schema["oneOf"].as_array().unwrap();
+        let tags: Vec<&str> = variants.iter().map(|v| v["properties"]["type"]["enum"][0].as_str().unwrap()).collect();
+        assert_eq!(tags, ["text", "image", "file", "interactive", "card"]);
+        for v in variants {
+            assert_eq!(v["additionalProperties"], false, "{v}");
+        }
+        let interactive = serde_json::to_value(Interactive::schema()).unwrap();
+        assert_eq!(interactive["oneOf"][0]["additionalProperties"], false);
+        assert_eq!(interactive["oneOf"][0]["properties"]["buttons"]["maxItems"], MAX_BUTTONS);
     }
 
     #[test]

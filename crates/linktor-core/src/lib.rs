@@ -49,6 +49,72 @@ pub fn mime_for_extension(ext: &str) -> Option<&'static str> {
 }
 
 #[cfg(test)]
+mod request_schemas {
+    //! The schemas of request bodies, as the OpenAPI document carries them.
+    use crate::{
+        agent::*,
+        api::*,
+        content::{NOT_BLANK_PATTERN, TRIMMED_NAME_PATTERN},
+        SessionRequest,
+    };
+    use serde_json::Value;
+    use utoipa::{openapi::schema::Schema, openapi::RefOr, ToSchema};
+
+    fn all() -> Vec<(String, Value)> {
+        fn add<T: ToSchema>(out: &mut Vec<(String, RefOr<Schema>)>) {
+            out.push((T::name().into_owned(), T::schema()));
+            T::schemas(out);
+        }
+        let mut out = Vec::new();
+        add::<CreateChannelRequest>(&mut out);
+        add::<UpdateChannelRequest>(&mut out);
+        add::<CreateAgentRequest>(&mut out);
+        add::<ChangePasswordRequest>(&mut out);
+        add::<ReplyRequest>(&mut out);
+        add::<SendMessageRequest>(&mut out);
+        add::<CreateWebhookRequest>(&mut out);
+        add::<SessionRequest>(&mut out);
+        out.into_iter().map(|(name, s)| (name, serde_json::to_value(s).unwrap())).collect()
+    }
+
+    fn patterns<'v>(v: &'v Value, out: &mut Vec<&'v Value>) {
+        match v {
+            Value::Object(o) => {
+                if o.get("pattern").is_some() {
+                    out.push(v);
+                }
+                o.values().for_each(|v| patterns(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| patterns(v, out)),
+            _ => {}
+        }
+    }
+
+    /// utoipa takes a pattern only as a literal, so the white-space rules are
+    /// spelled at every field that has one: each spelling must be the one.
+    #[test]
+    fn white_space_rules_are_spelled_alike() {
+        let (mut not_blank, mut trimmed) = (0, 0);
+        for (name, schema) in all() {
+            let mut found = Vec::new();
+            patterns(&schema, &mut found);
+            for s in found {
+                let p = s["pattern"].as_str().unwrap();
+                if p.starts_with("[^") {
+                    assert_eq!(p, NOT_BLANK_PATTERN, "{name}: {s}");
+                    assert_eq!(s["minLength"], 1, "{name}: {s}");
+                    not_blank += 1;
+                } else if p.starts_with(r"^[\x09") {
+                    assert_eq!(p, TRIMMED_NAME_PATTERN, "{name}: {s}");
+                    trimmed += 1;
+                }
+            }
+        }
+        assert!(not_blank >= 10 && trimmed == 2, "{not_blank} {trimmed}");
+    }
+}
+
+#[cfg(test)]
 mod generated_types {
     //! The TypeScript in `web/protocol` is generated from these types.
     //! `make types` rewrites it; this test fails when it is stale.

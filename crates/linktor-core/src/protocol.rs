@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use ts_rs::TS;
-use utoipa::ToSchema;
+use utoipa::{openapi::schema::ObjectBuilder, ToSchema};
 
-use crate::{channel::WidgetConfig, Content, ConversationId, MessageId, ValidationError, VisitorId};
+use crate::{channel::WidgetConfig, content::HttpUrl, Content, ConversationId, MessageId, ValidationError, VisitorId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -105,23 +105,37 @@ pub struct ConversationRef {
 pub struct VisitorUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
+    #[schema(min_length = 1, max_length = 256)]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
+    #[schema(max_length = 256)]
     pub name: Option<String>,
+    /// Empty, or an email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
+    #[schema(max_length = 320, pattern = r"^([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)?$")]
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
+    #[schema(value_type = Option<HttpUrl>)]
     pub avatar: Option<String>,
     #[serde(default)]
     #[ts(optional, as = "Option<Metadata>")]
-    #[schema(value_type = Object)]
+    #[schema(schema_with = metadata_schema)]
     pub metadata: BTreeMap<String, serde_json::Value>,
 }
 
 pub const MAX_METADATA_BYTES: usize = 4096;
+pub const MAX_METADATA_KEYS: usize = 50;
+
+/// `user.metadata`: any JSON object of at most 50 keys. Its other limit, 4 KB
+/// as JSON, has no JSON Schema keyword; the description says it.
+fn metadata_schema() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .max_properties(Some(MAX_METADATA_KEYS))
+        .description(Some("Any JSON object: at most 50 keys and 4096 bytes as JSON."))
+}
 
 /// `user.metadata` as TypeScript sees it: any JSON object (at most 4 KB).
 #[derive(TS)]
@@ -148,7 +162,7 @@ impl VisitorUser {
         if let Some(avatar) = &self.avatar {
             crate::content::url_field("user.avatar", avatar)?;
         }
-        if self.metadata.len() > 50 {
+        if self.metadata.len() > MAX_METADATA_KEYS {
             return Err(ValidationError::new("user.metadata", "at most 50 keys"));
         }
         let size = serde_json::to_string(&self.metadata).map(|s| s.len()).unwrap_or(usize::MAX);
@@ -195,8 +209,10 @@ pub struct SessionPrivacy {
     #[serde(default, rename = "anonymizeIP")]
     #[ts(optional, rename = "anonymizeIP")]
     pub anonymize_ip: Option<bool>,
+    /// Days the visitor's data is kept.
     #[serde(default)]
     #[ts(optional)]
+    #[schema(minimum = 1, maximum = 3650)]
     pub data_retention: Option<u32>,
     #[serde(default)]
     #[ts(optional)]
@@ -219,12 +235,16 @@ pub struct SessionRequest {
     pub user_hash: Option<String>,
     #[serde(default)]
     #[ts(optional)]
+    #[schema(max_length = 2048)]
     pub page: Option<String>,
     #[serde(default)]
     #[ts(optional)]
+    #[schema(max_length = 2048)]
     pub referrer: Option<String>,
+    /// The browser's language tag (`navigator.language`).
     #[serde(default)]
     #[ts(optional)]
+    #[schema(max_length = 35)]
     pub language: Option<String>,
     #[serde(default)]
     #[ts(optional)]
@@ -390,6 +410,17 @@ mod tests {
     fn server_frames_serialize_camel_case() {
         let v = serde_json::to_value(ServerFrame::Availability { agents_online: true }).unwrap();
         assert_eq!(v, json!({"type": "availability", "agentsOnline": true}));
+    }
+
+    #[test]
+    fn the_user_schema_states_the_limits() {
+        let schema = serde_json::to_value(<VisitorUser as utoipa::PartialSchema>::schema()).unwrap();
+        assert_eq!(schema["properties"]["metadata"]["maxProperties"], MAX_METADATA_KEYS);
+        // Addresses of the pattern's shape, at its edges.
+        for email in ["", "a@b.c", ".@-.-", "!#$%&'*+/=?^_`{|}~-@a-.b"] {
+            let u = VisitorUser { email: Some(email.into()), ..Default::default() };
+            u.validate().unwrap_or_else(|e| panic!("{email}: {e}"));
+        }
     }
 
     #[test]

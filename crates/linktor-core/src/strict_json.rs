@@ -1,9 +1,14 @@
-//! JSON as the documents describe it. Serde's derived structs also accept
-//! an array of their fields in order (`["Ana", null]` for `{"name": "Ana"}`),
-//! a second spelling no client is told of and no generator produces: input
-//! that is read anyway is input nobody checks. `from_str` parses as usual
-//! and refuses an array where the type has an object, at any depth. A text
-//! without `[` cannot hold one, so the common case costs one parse.
+//! JSON as the documents describe it (JSON Schema's reading, which API
+//! clients and generators follow), where serde's derived reading differs:
+//! - serde's structs also accept an array of their fields in order
+//!   (`["Ana", null]` for `{"name": "Ana"}`), a second spelling no client is
+//!   told of: `from_str` refuses an array where the type has an object, at
+//!   any depth;
+//! - JSON Schema counts `75.0` as an integer, serde refuses it for an
+//!   integer field: `from_str` reads a number with no fraction as an integer.
+//!
+//! A text whose numbers are all integers and that has no array outside its
+//! strings needs neither, so the common case costs one parse.
 
 use serde::{de::DeserializeOwned, de::Error as _, Serialize};
 use serde_json::Value;
@@ -11,23 +16,63 @@ use serde_json::Value;
 /// Parses `text` as `T`; an array where `T` has an object is a data error
 /// naming where it is (`serde_json::Error::is_data`).
 pub fn from_str<T: DeserializeOwned + Serialize>(text: &str) -> Result<T, serde_json::Error> {
-    if !text.contains('[') {
+    if !needs_a_second_look(text) {
         return serde_json::from_str(text);
     }
-    let input: Value = serde_json::from_str(text)?;
+    let mut input: Value = serde_json::from_str(text)?;
+    whole_numbers_as_integers(&mut input);
     let parsed = T::deserialize(&input)?;
-    if let Some(at) = array_for_object(&input, &serde_json::to_value(&parsed)?, String::new()) {
+    if let Some((at, what)) = array_for_object(&input, &serde_json::to_value(&parsed)?, String::new()) {
         let at = if at.is_empty() { "the body".to_owned() } else { at };
-        return Err(serde_json::Error::custom(format!("{at}: an object is expected, not an array")));
+        return Err(serde_json::Error::custom(format!("{at}: {what}")));
     }
     Ok(parsed)
 }
 
-/// Where `input` has an array that `parsed` (the same value, read and written
-/// back) shows as an object.
-fn array_for_object(input: &Value, parsed: &Value, at: String) -> Option<String> {
+/// Whether `text` has, outside its strings, an array or a number (the
+/// places where the two readings differ). One pass, no allocation.
+fn needs_a_second_look(text: &str) -> bool {
+    let (mut in_string, mut escaped) = (false, false);
+    for b in text.bytes() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'0'..=b'9' | b'-' => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Numbers written with a fraction that is zero (`75.0`, `1e3`) become integers.
+fn whole_numbers_as_integers(value: &mut Value) {
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0) {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
+}
+
+/// Where `input` has an array (or a number) that `parsed` (the same value,
+/// read and written back) shows as an object (or a string), and which.
+fn array_for_object(input: &Value, parsed: &Value, at: String) -> Option<(String, &'static str)> {
     match (input, parsed) {
-        (Value::Array(_), Value::Object(_)) => Some(at),
+        (Value::Array(_), Value::Object(_)) => Some((at, "an object is expected, not an array")),
+        // serde reads a number as an enum's variant index (`"type": 0`).
+        (Value::Number(_), Value::String(_)) => Some((at, "a string is expected, not a number")),
         (Value::Object(i), Value::Object(p)) => i.iter().find_map(|(k, v)| {
             let next = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
             p.get(k).and_then(|pv| array_for_object(v, pv, next))
@@ -61,6 +106,37 @@ mod tests {
         assert!(e.to_string().starts_with("privacy: an object"), "{e}");
         let e = from_str::<ClientFrame>(r#"{"type":"user.update","user":["Ana"]}"#).unwrap_err();
         assert!(e.to_string().starts_with("user: an object"), "{e}");
+    }
+
+    #[derive(Debug, serde::Serialize, serde::Deserialize)]
+    struct Seq {
+        seq: Option<i64>,
+        ratio: Option<f64>,
+    }
+
+    #[test]
+    fn a_number_without_fraction_is_an_integer_as_json_schema_says() {
+        let r: Seq = from_str(r#"{"seq": 75.0, "ratio": 2.0}"#).unwrap();
+        assert_eq!((r.seq, r.ratio), (Some(75), Some(2.0)));
+        assert!(from_str::<Seq>(r#"{"seq": 75.5}"#).unwrap_err().is_data());
+        let r: Seq = from_str(r#"{"seq": 1e2, "ratio": 0.5}"#).unwrap();
+        assert_eq!((r.seq, r.ratio), (Some(100), Some(0.5)));
+    }
+
+    #[test]
+    fn only_arrays_and_numbers_outside_strings_take_the_second_look() {
+        assert!(!needs_a_second_look(r#"{"text": "see [1] and 2.5e3", "ok": true}"#));
+        assert!(!needs_a_second_look(r#"{"text": "a \"quoted [\" word"}"#));
+        assert!(needs_a_second_look(r#"{"n": 12}"#));
+        assert!(needs_a_second_look(r#"{"n": -1E3}"#));
+        assert!(needs_a_second_look(r#"{"xs": []}"#));
+    }
+
+    #[test]
+    fn a_number_for_an_enum_is_refused() {
+        let e = from_str::<ClientFrame>(r#"{"type":"message.send","clientId":"c1","content":{"type":0,"text":"hi"}}"#).unwrap_err();
+        assert!(e.to_string().starts_with("content.type: a string is expected"), "{e}");
+        assert!(from_str::<ClientFrame>(r#"{"type":"read","seq":3}"#).is_ok());
     }
 
     #[test]

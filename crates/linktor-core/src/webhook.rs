@@ -8,7 +8,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use ts_rs::TS;
-use utoipa::ToSchema;
+use utoipa::{
+    openapi::{
+        schema::{ObjectBuilder, Schema, Type},
+        RefOr,
+    },
+    PartialSchema, ToSchema,
+};
 
 use crate::{identity, ChannelId, Content, ConversationId, Direction, FormKind, MessageId, VisitorId};
 
@@ -27,6 +33,22 @@ pub const EVENT_NAMES: &[&str] = &[
     "message.delivered",
     "message.read",
 ];
+
+/// The schema of an endpoint's event filter entry (`#[schema(value_type = EventFilter)]`):
+/// one of `EVENT_NAMES`, or `*` for all.
+pub struct EventFilter;
+
+impl PartialSchema for EventFilter {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(EVENT_NAMES.iter().copied().chain(["*"])))
+            .description(Some("An event name, or `*` for every event."))
+            .into()
+    }
+}
+
+impl ToSchema for EventFilter {}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]

@@ -9,10 +9,18 @@ phase's requests):
   they cannot end the session the rest of the run uses;
 - every webhook URL the fuzzer sends is pointed back at this server: the
   server delivers webhooks to the URLs it is given, and a test must not send
-  traffic anywhere but loopback.
+  traffic anywhere but loopback. A URL the document allows becomes the
+  sink's; any other (a case testing a refusal) becomes one the server
+  refuses too, so the case still tests what it meant to;
+- names that must be unique within their list (form fields, buttons), a
+  rule JSON Schema cannot state (the document says it in words), are made
+  unique within their limits.
 """
 
+import json
 import os
+import re
+import urllib.request
 
 import schemathesis
 
@@ -25,6 +33,38 @@ OWN_SESSION = {
     ("POST", "/v1/auth/password"): ("CONTRACT_PASSWORD_SESSION", "CONTRACT_PASSWORD_CSRF"),
 }
 KNOWN_COOKIES = {ENV[cookie] for cookie, _ in [MAIN, *OWN_SESSION.values()]}
+# The document's own rule for http(s) URLs, read from the server under test.
+with urllib.request.urlopen(ENV["CONTRACT_BASE_URL"] + "/v1/openapi.json") as r:
+    HTTP_URL = re.compile(json.load(r)["components"]["schemas"]["HttpUrl"]["pattern"])
+# Lists whose items' `key` must differ: (path in the body, key).
+UNIQUE = [
+    (("settings", "behavior", "preChatForm", "fields"), "name"),
+    (("settings", "offline", "form", "fields"), "name"),
+    (("content", "interactive", "buttons"), "id"),
+    (("content", "card", "buttons"), "id"),
+]
+
+
+def at(body, path):
+    for key in path:
+        if not isinstance(body, dict):
+            return None
+        body = body.get(key)
+    return body
+
+
+def make_unique(items, key):
+    """Renames repeats: `name` → `name_2`, within 64 characters of [A-Za-z0-9_-]."""
+    seen = set()
+    for item in items if isinstance(items, list) else []:
+        value = item.get(key) if isinstance(item, dict) else None
+        if not isinstance(value, str):
+            continue
+        base, k = value[:56], 1
+        while value in seen:
+            value, k = f"{base}_{k}", k + 1
+        seen.add(value)
+        item[key] = value
 
 
 @schemathesis.hook
@@ -41,6 +81,7 @@ def before_call(context, case, kwargs):
         headers["X-CSRF-Token"] = ENV[csrf_var]
         case.headers = headers
     body = case.body
-    # Any string the server could parse as an http(s) URL has a ':'; the rest stay, to be refused.
-    if op == ("POST", "/v1/webhooks") and isinstance(body, dict) and isinstance(body.get("url"), str) and ":" in body["url"]:
-        body["url"] = ENV["CONTRACT_WEBHOOK_SINK"]
+    if op == ("POST", "/v1/webhooks") and isinstance(body, dict) and isinstance(body.get("url"), str):
+        body["url"] = ENV["CONTRACT_WEBHOOK_SINK"] if HTTP_URL.search(body["url"]) else "javascript:void(0)"
+    for path, key in UNIQUE:
+        make_unique(at(body, path), key)

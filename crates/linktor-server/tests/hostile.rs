@@ -373,7 +373,7 @@ async fn a_message_goes_only_to_a_visitor_of_the_live_channel_named() {
     let code = |b: &serde_json::Value| b["error"]["code"].as_str().unwrap_or_default().to_owned();
 
     let (s, b) = send(second.clone(), v.id.clone()).await;
-    assert_eq!((s, code(&b).as_str()), (422, "validation_failed"), "a visitor of another channel: {b}");
+    assert_eq!((s, code(&b).as_str()), (404, "not_found"), "a visitor of another channel is none of this channel's: {b}");
     let (s, b) = send(t.channel.clone(), "visitor_doesnotexist".into()).await;
     assert_eq!((s, code(&b).as_str()), (404, "not_found"), "an unknown visitor: {b}");
     let (s, b) = send("ch_doesnotexist".into(), v.id.clone()).await;

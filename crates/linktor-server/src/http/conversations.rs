@@ -29,7 +29,7 @@ pub struct ConversationQuery {
     status: Option<ConversationStatus>,
     channel_id: Option<ChannelId>,
     visitor_id: Option<VisitorId>,
-    /// Visitor name, email or message text (a longer one is ignored).
+    /// Visitor name, email or message text.
     #[param(max_length = 200)]
     q: Option<String>,
     /// `me` (the signed-in agent), `none` (unassigned) or an agent id.
@@ -55,6 +55,9 @@ fn cursor_ms(cursor: Option<&str>) -> ApiResult<Option<i64>> {
 pub async fn list(State(st): State<SharedState>, caller: InboxCaller, Query(q): Query<ConversationQuery>) -> ApiResult<Json<Page<ConversationSummary>>> {
     let account = caller.account;
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    if q.q.as_ref().is_some_and(|s| s.chars().count() > 200) {
+        return Err(linktor_core::ValidationError::new("q", "at most 200 characters").into());
+    }
     let (assignee, unassigned) = match q.assignee.as_deref() {
         None => (None, false),
         Some("none") => (None, true),
@@ -70,7 +73,7 @@ pub async fn list(State(st): State<SharedState>, caller: InboxCaller, Query(q): 
         unassigned,
         channel: q.channel_id,
         visitor: q.visitor_id,
-        search: q.q.filter(|s| s.len() <= 200),
+        search: q.q,
         before_ms: cursor_ms(q.cursor.as_deref())?,
         limit,
     };

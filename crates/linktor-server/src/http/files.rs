@@ -42,14 +42,14 @@ const AGENT_TYPES: &[&str] = &[
     "application/zip",
 ];
 
-/// Reads the `file` part of a multipart body, refusing more than `max` bytes.
+/// Reads the one `file` part of a multipart body, refusing more than `max`
+/// bytes and any other part before it.
 pub async fn receive(multipart: &mut axum::extract::Multipart, max: u64) -> ApiResult<Received> {
-    let mut field = loop {
-        match multipart.next_field().await.map_err(|e| ApiError::BadRequest(e.body_text()))? {
-            Some(f) if f.name() == Some("file") => break f,
-            Some(_) => continue,
-            None => return Err(ApiError::BadRequest("a `file` part is required".into())),
-        }
+    let mut field = match multipart.next_field().await.map_err(|e| ApiError::BadRequest(e.body_text()))? {
+        Some(f) if f.name() == Some("file") => f,
+        // One part, as documented: anything else is a client's mistake, not data to skip.
+        Some(f) => return Err(ApiError::BadRequest(format!("unexpected part `{}`: send one `file` part", f.name().unwrap_or("")))),
+        None => return Err(ApiError::BadRequest("a `file` part is required".into())),
     };
     let name = field.file_name().unwrap_or("file").to_owned();
     let mut bytes = Vec::new();
@@ -79,8 +79,10 @@ pub struct UploadQuery {
     channel_id: Option<ChannelId>,
 }
 
-/// A multipart body with one `file` part (other parts are ignored).
-#[derive(utoipa::ToSchema)]
+/// A multipart body with one `file` part and nothing else.
+/// (Documentation only: `receive` reads the parts as they stream.)
+#[derive(utoipa::ToSchema, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct UploadForm {
     /// The file's bytes; its type is judged by its content, never its name.

@@ -61,12 +61,13 @@ pub async fn send(
 
 /// The error for a channel and visitor that `channel_visitor` did not find
 /// together: the channel's (404, or 403 for another account's), else the
-/// visitor's, else that the visitor is of another channel (422).
+/// visitor's, else that the visitor is of another channel (404).
 async fn why_no_target(st: &SharedState, account: &linktor_core::AccountId, req: &SendMessageRequest) -> ApiResult<(VisitorRecord, Option<Conversation>)> {
     owned(st, st.store.channel(account, &req.channel_id).await, Owned::Channel, req.channel_id.as_str(), "channel").await?;
     let visitor = owned(st, st.store.visitor(account, &req.to).await, Owned::Visitor, req.to.as_str(), "visitor").await?;
     if visitor.visitor.channel_id != req.channel_id {
-        return Err(ApiError::Validation(ValidationError::new("to", "this visitor belongs to another channel")));
+        // A visitor of another channel is not one of the channel named, as for typing.
+        return Err(ApiError::NotFound(format!("no visitor {} in channel {}", req.to, req.channel_id)));
     }
     // All is in place now: the channel or the visitor came between the reads.
     let current = st.store.current_conversation(account, &visitor.visitor.id).await?;

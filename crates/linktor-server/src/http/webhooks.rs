@@ -80,8 +80,8 @@ pub async fn list_keys(State(st): State<SharedState>, ApiAccount(account): ApiAc
 #[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateApiKeyRequest {
-    /// 1–128 characters, not only spaces.
-    #[schema(min_length = 1, max_length = 128, pattern = "\\S")]
+    /// 1–128 characters once trimmed (as a channel's name).
+    #[schema(pattern = r"^[\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]([\s\S]{0,126}[^\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?[\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$")]
     name: String,
 }
 

@@ -75,7 +75,7 @@ echo "contract: schemathesis against $BASE/v1/openapi.json"
 export CONTRACT_DIR=$ROOT/scripts/contract
 status=0
 (cd "$WORK" && "$ROOT/$VENV/bin/schemathesis" --config-file "$CONTRACT_DIR/schemathesis.toml" \
-    run "$BASE/v1/openapi.json" --workers 2 --no-color \
+    run "$BASE/v1/openapi.json" --workers 1 --no-color \
     --report junit,json,ndjson --report-junit-path "$ROOT/$OUT/junit.xml" \
     --report-json-path "$ROOT/$OUT/report.json" --report-ndjson-path "$ROOT/$OUT/events.ndjson") \
     2>&1 | tee "$OUT/schemathesis.txt" || status=$?

@@ -20,6 +20,8 @@ pub const MAX_TEXT_CHARS: usize = 4096;
 pub const MAX_BUTTONS: usize = 10;
 pub const MAX_LABEL_CHARS: usize = 64;
 pub const MAX_URL_CHARS: usize = 2048;
+/// The largest size a file or image may state: what a browser's number holds exactly.
+pub const MAX_SIZE: u64 = 9_007_199_254_740_991;
 
 // Its schema is written out below: utoipa does not carry `deny_unknown_fields`
 // to the variants of a tagged enum.
@@ -50,6 +52,7 @@ pub struct ImageContent {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]
+    #[schema(maximum = 9_007_199_254_740_991_f64)]
     pub size: Option<u64>,
 }
 
@@ -63,6 +66,7 @@ pub struct FileContent {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]
+    #[schema(maximum = 9_007_199_254_740_991_f64)]
     pub size: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -273,7 +277,7 @@ impl Content {
                 if let Some(n) = &image.name {
                     text_field("content.image.name", n, 255, false)?;
                 }
-                Ok(())
+                size_field("content.image.size", image.size)
             }
             Content::File { file } => {
                 url_field("content.file.url", &file.url)?;
@@ -281,7 +285,7 @@ impl Content {
                 if let Some(m) = &file.mime_type {
                     text_field("content.file.mimeType", m, 255, true)?;
                 }
-                Ok(())
+                size_field("content.file.size", file.size)
             }
             Content::Interactive { interactive: Interactive::Buttons { body, buttons } } => {
                 text_field("content.interactive.body.text", &body.text, MAX_TEXT_CHARS, true)?;
@@ -301,6 +305,14 @@ impl Content {
                 buttons_field("content.card.buttons", &card.buttons)
             }
         }
+    }
+}
+
+/// A stated size a page's script can hold exactly (at most `MAX_SIZE`).
+fn size_field(field: &str, size: Option<u64>) -> Result<(), ValidationError> {
+    match size {
+        Some(s) if s > MAX_SIZE => Err(ValidationError::new(field, format!("at most {MAX_SIZE}"))),
+        _ => Ok(()),
     }
 }
 
@@ -442,6 +454,13 @@ mod tests {
         let interactive = serde_json::to_value(Interactive::schema()).unwrap();
         assert_eq!(interactive["oneOf"][0]["additionalProperties"], false);
         assert_eq!(interactive["oneOf"][0]["properties"]["buttons"]["maxItems"], MAX_BUTTONS);
+    }
+
+    #[test]
+    fn a_stated_size_fits_a_browser_number() {
+        let file = |size| Content::File { file: FileContent { url: "https://example.com/a.pdf".into(), name: "a.pdf".into(), size: Some(size), mime_type: None } };
+        assert!(file(MAX_SIZE).validate().is_ok());
+        assert_eq!(file(MAX_SIZE + 1).validate().unwrap_err().field, "content.file.size");
     }
 
     #[test]

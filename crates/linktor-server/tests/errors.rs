@@ -70,3 +70,20 @@ async fn a_browser_preflight_to_the_widget_endpoints_passes() {
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(r.headers().get("access-control-allow-origin").unwrap(), ORIGIN);
 }
+
+#[tokio::test]
+async fn an_upload_is_one_file_part_and_nothing_else() {
+    let t = TestServer::start().await;
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\0\0\0\0:~\x9bU\0\0\0\nIDATx\x9cc`\0\0\0\x02\0\x01H\xaf\xa4q\0\0\0\0IEND\xaeB`\x82".to_vec();
+    let upload = |form: reqwest::multipart::Form| t.http.post(t.url("/v1/uploads")).bearer_auth(&t.api_key).multipart(form).send();
+    let part = || reqwest::multipart::Part::bytes(png.clone()).file_name("a.png");
+    assert_eq!(upload(reqwest::multipart::Form::new().part("file", part())).await.unwrap().status().as_u16(), 201);
+    for form in [
+        reqwest::multipart::Form::new().part("file", part()).text("extra", "42"),
+        reqwest::multipart::Form::new().text("extra", "42").part("file", part()),
+        reqwest::multipart::Form::new().text("other", "x"),
+    ] {
+        let (status, code, message) = error_of(upload(form).await.unwrap()).await;
+        assert_eq!((status, code.as_str()), (400, "bad_request"), "{message}");
+    }
+}

@@ -68,6 +68,10 @@ pub async fn receive(multipart: &mut axum::extract::Multipart, max: u64) -> ApiR
     if bytes.is_empty() {
         return Err(ApiError::BadRequest("the file is empty".into()));
     }
+    drop(field);
+    if let Some(extra) = multipart.next_field().await.map_err(|e| ApiError::BadRequest(e.body_text()))? {
+        return Err(ApiError::BadRequest(format!("unexpected part `{}` after the file: send one `file` part", extra.name().unwrap_or(""))));
+    }
     Ok(Received::new(&name, bytes))
 }
 

@@ -29,24 +29,40 @@ pub fn from_str<T: DeserializeOwned + Serialize>(text: &str) -> Result<T, serde_
     Ok(parsed)
 }
 
-/// Whether `text` has, outside its strings, an array or a number (the
-/// places where the two readings differ). One pass, no allocation.
+/// The keys that name a tagged enum's variant (`#[serde(tag = …)]`): serde
+/// reads a number there as the variant's index.
+const TAGS: [&[u8]; 2] = [b"type", b"event"];
+
+/// Whether `text` has, outside its strings, an array, a number written with
+/// a fraction or an exponent, or a number as a tag's value: the places where
+/// the two readings differ. One pass, no allocation; a text without them
+/// (every message, resume and typing frame) is read once.
 fn needs_a_second_look(text: &str) -> bool {
-    let (mut in_string, mut escaped) = (false, false);
-    for b in text.bytes() {
+    let bytes = text.as_bytes();
+    let (mut in_string, mut escaped, mut in_number) = (false, false, false);
+    // Where the last string started, and whether it was a tag followed by `:`.
+    let (mut string_start, mut after_tag) = (0, false);
+    for (i, &b) in bytes.iter().enumerate() {
         if in_string {
             match (escaped, b) {
                 (true, _) => escaped = false,
                 (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
+                (false, b'"') => {
+                    in_string = false;
+                    after_tag = TAGS.contains(&&bytes[string_start..i]);
+                }
                 _ => {}
             }
             continue;
         }
         match b {
-            b'"' => in_string = true,
-            b'[' | b'0'..=b'9' | b'-' => return true,
-            _ => {}
+            b'"' => (in_string, string_start, in_number) = (true, i + 1, false),
+            b'[' => return true,
+            b'0'..=b'9' | b'-' if after_tag => return true,
+            b'0'..=b'9' | b'-' => in_number = true,
+            b'.' | b'e' | b'E' if in_number => return true,
+            b':' | b' ' | b'\t' | b'\n' | b'\r' => in_number = false,
+            _ => (in_number, after_tag) = (false, false),
         }
     }
     false
@@ -124,12 +140,17 @@ mod tests {
     }
 
     #[test]
-    fn only_arrays_and_numbers_outside_strings_take_the_second_look() {
+    fn only_arrays_fractions_and_numeric_tags_take_the_second_look() {
         assert!(!needs_a_second_look(r#"{"text": "see [1] and 2.5e3", "ok": true}"#));
         assert!(!needs_a_second_look(r#"{"text": "a \"quoted [\" word"}"#));
-        assert!(needs_a_second_look(r#"{"n": 12}"#));
+        assert!(!needs_a_second_look(r#"{"type":"resume","lastSeq":0}"#));
+        assert!(!needs_a_second_look(r#"{"type": "read", "seq": -12}"#));
+        assert!(needs_a_second_look(r#"{"n": 12.0}"#));
         assert!(needs_a_second_look(r#"{"n": -1E3}"#));
         assert!(needs_a_second_look(r#"{"xs": []}"#));
+        assert!(needs_a_second_look(r#"{"type": 0}"#));
+        assert!(needs_a_second_look(r#"{"content":{"type":-1,"text":"x"}}"#));
+        assert!(needs_a_second_look(r#"{"event" :3}"#));
     }
 
     #[test]

@@ -87,16 +87,13 @@ impl ApiError {
     }
 
     /// The message the caller sees; an internal error is logged here (with
-    /// `what` failed) and shown only as "internal error".
+    /// `what` failed) and shown only as "internal error". (An unavailable
+    /// store is logged, with its cause, where it is converted.)
     pub fn public_message(&self, what: &str) -> String {
         match self {
             Self::Internal(e) => {
                 tracing::error!(error = ?e, "{what} failed");
                 "internal error".to_owned()
-            }
-            Self::Unavailable(m) => {
-                tracing::warn!("{what}: {m}");
-                m.clone()
             }
             Self::Validation(v) => format!("{}: {}", v.field, v.message),
             other => other.to_string(),

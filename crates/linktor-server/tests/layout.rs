@@ -77,7 +77,8 @@ fn flatten(tree: &str) -> Vec<String> {
     let prefix = &tree[..open];
     let mut depth = 0;
     let (mut start, mut out) = (open + 1, Vec::new());
-    for (i, c) in tree.char_indices().skip(open) {
+    // Byte offsets from `open` on (the paths are ASCII, but `find` gives bytes).
+    for (i, c) in tree[open..].char_indices().map(|(i, c)| (i + open, c)) {
         match c {
             '{' => depth += 1,
             '}' | ',' if depth == 1 => {

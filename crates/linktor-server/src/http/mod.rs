@@ -164,11 +164,9 @@ fn complete_responses(doc: &mut utoipa::openapi::OpenApi) {
                 (503, storage),
             ];
             let responses = &mut op.responses.responses;
-            for (status, applies) in wanted {
+            for (status, _) in wanted.into_iter().filter(|(_, applies)| *applies) {
                 let reason = axum::http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("error");
-                if applies {
-                    responses.entry(status.to_string()).or_insert_with(|| error(reason).into());
-                }
+                responses.entry(status.to_string()).or_insert_with(|| error(reason).into());
             }
             for (status, response) in responses.iter_mut() {
                 let utoipa::openapi::RefOr::T(r) = response else { continue };

@@ -17,4 +17,12 @@ firstResponseSeconds: number | null,
 /**
  * Mean seconds from start to resolution, for conversations resolved in the period.
  */
-resolutionSeconds: number | null, };
+resolutionSeconds: number | null, 
+/**
+ * Satisfaction ratings given in the period.
+ */
+ratings: number, 
+/**
+ * Their mean (1–5); `null` when none was given.
+ */
+satisfaction: number | null, };

@@ -8,4 +8,4 @@ import type { VisitorUser } from "./VisitorUser";
 /**
  * Frames a visitor's widget sends.
  */
-export type ClientFrame = { "type": "resume", lastSeq: number, } | { "type": "message.send", clientId: string, content: Content, } | { "type": "typing", state: TypingState, } | { "type": "read", seq: number, } | { "type": "button.click", messageId: MessageId, buttonId: string, clientId: string, } | { "type": "form.submit", form: FormKind, fields: { [key in string]?: string }, clientId: string, } | { "type": "user.update", user: VisitorUser, } | { "type": "ping" };
+export type ClientFrame = { "type": "resume", lastSeq: number, } | { "type": "message.send", clientId: string, content: Content, } | { "type": "typing", state: TypingState, } | { "type": "read", seq: number, } | { "type": "button.click", messageId: MessageId, buttonId: string, clientId: string, } | { "type": "form.submit", form: FormKind, fields: { [key in string]?: string }, clientId: string, } | { "type": "user.update", user: VisitorUser, } | { "type": "satisfaction.submit", rating: number, comment?: string, } | { "type": "page", url: string, title?: string, } | { "type": "ping" };

@@ -9,4 +9,8 @@ export type Conversation = { id: ConversationId, channelId: ChannelId, visitorId
 /**
  * Answers of the pre-chat form.
  */
-preChat: Record<string, string>, createdAt: string, lastActivityAt: string, };
+preChat: Record<string, string>, 
+/**
+ * Label names of the account, sorted.
+ */
+labels: Array<string>, createdAt: string, lastActivityAt: string, };

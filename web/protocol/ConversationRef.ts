@@ -5,4 +5,9 @@ import type { ConversationStatus } from "./ConversationStatus";
 /**
  * What a visitor knows of its conversation.
  */
-export type ConversationRef = { id: ConversationId, status: ConversationStatus, lastSeq: number, };
+export type ConversationRef = { id: ConversationId, status: ConversationStatus, lastSeq: number, 
+/**
+ * Resolved, and the channel asks for a rating the visitor has not given:
+ * the widget shows the survey (answered with `satisfaction.submit`).
+ */
+satisfactionRequested?: boolean, };

@@ -3,4 +3,8 @@ import type { ChannelId } from "./ChannelId";
 import type { ConversationId } from "./ConversationId";
 import type { VisitorId } from "./VisitorId";
 
-export type ConversationResolved = { conversationId: ConversationId, channelId: ChannelId, visitor: VisitorId, timestamp: string, };
+export type ConversationResolved = { conversationId: ConversationId, channelId: ChannelId, visitor: VisitorId, 
+/**
+ * The conversation's labels when it was resolved.
+ */
+labels: Array<string>, timestamp: string, };

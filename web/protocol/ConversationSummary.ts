@@ -18,4 +18,8 @@ unreadCount: number, lastMessage?: Message, visitor: Visitor, id: ConversationId
 /**
  * Answers of the pre-chat form.
  */
-preChat: Record<string, string>, createdAt: string, lastActivityAt: string, };
+preChat: Record<string, string>, 
+/**
+ * Label names of the account, sorted.
+ */
+labels: Array<string>, createdAt: string, lastActivityAt: string, };

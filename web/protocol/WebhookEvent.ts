@@ -2,6 +2,7 @@
 import type { ButtonClicked } from "./ButtonClicked";
 import type { ConversationResolved } from "./ConversationResolved";
 import type { ConversationStarted } from "./ConversationStarted";
+import type { CsatSubmitted } from "./CsatSubmitted";
 import type { FormSubmitted } from "./FormSubmitted";
 import type { MessageEvent } from "./MessageEvent";
 import type { MessageStatusEvent } from "./MessageStatusEvent";
@@ -9,4 +10,4 @@ import type { MessageStatusEvent } from "./MessageStatusEvent";
 /**
  * One webhook body.
  */
-export type WebhookEvent = { "event": "webchat.conversation.started", "data": ConversationStarted } | { "event": "webchat.conversation.resolved", "data": ConversationResolved } | { "event": "webchat.button.clicked", "data": ButtonClicked } | { "event": "webchat.form.submitted", "data": FormSubmitted } | { "event": "message.received", "data": MessageEvent } | { "event": "message.sent", "data": MessageEvent } | { "event": "message.delivered", "data": MessageStatusEvent } | { "event": "message.read", "data": MessageStatusEvent };
+export type WebhookEvent = { "event": "webchat.conversation.started", "data": ConversationStarted } | { "event": "webchat.conversation.resolved", "data": ConversationResolved } | { "event": "webchat.button.clicked", "data": ButtonClicked } | { "event": "webchat.form.submitted", "data": FormSubmitted } | { "event": "webchat.csat.submitted", "data": CsatSubmitted } | { "event": "message.received", "data": MessageEvent } | { "event": "message.sent", "data": MessageEvent } | { "event": "message.delivered", "data": MessageStatusEvent } | { "event": "message.read", "data": MessageStatusEvent };

@@ -159,6 +159,8 @@ pub struct Analytics {
     pub days: Vec<AnalyticsDay>,
     pub totals: AnalyticsFigures,
     pub channels: Vec<ChannelAnalytics>,
+    /// Agents of the account, with the ratings of conversations assigned to them.
+    pub agents: Vec<AgentAnalytics>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS, ToSchema)]
@@ -174,6 +176,11 @@ pub struct AnalyticsFigures {
     pub first_response_seconds: Option<f64>,
     /// Mean seconds from start to resolution, for conversations resolved in the period.
     pub resolution_seconds: Option<f64>,
+    /// Satisfaction ratings given in the period.
+    #[ts(type = "number")]
+    pub ratings: i64,
+    /// Their mean (1–5); `null` when none was given.
+    pub satisfaction: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
@@ -194,6 +201,20 @@ pub struct ChannelAnalytics {
     pub conversations: i64,
     #[ts(type = "number")]
     pub messages: i64,
+    #[ts(type = "number")]
+    pub ratings: i64,
+    pub satisfaction: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentAnalytics {
+    pub agent_id: AgentId,
+    pub name: String,
+    /// Ratings given in the period to conversations assigned to the agent.
+    #[ts(type = "number")]
+    pub ratings: i64,
+    pub satisfaction: Option<f64>,
 }
 
 /// Frames the dashboard sends on `/v1/agent/ws`.
@@ -241,6 +262,9 @@ pub enum AgentServerFrame {
     },
     #[serde(rename = "agent.availability")]
     AgentAvailability { agent_id: AgentId, availability: Availability },
+    /// A note or system event was added to a conversation's activity.
+    #[serde(rename = "activity")]
+    Activity { activity: crate::inbox::Activity },
     #[serde(rename = "error")]
     Error { code: String, message: String },
     #[serde(rename = "pong")]

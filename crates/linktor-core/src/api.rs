@@ -123,6 +123,9 @@ pub struct Conversation {
     /// Answers of the pre-chat form.
     #[ts(type = "Record<string, string>")]
     pub pre_chat: BTreeMap<String, String>,
+    /// Label names of the account, sorted.
+    #[serde(default)]
+    pub labels: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub last_activity_at: DateTime<Utc>,
 }

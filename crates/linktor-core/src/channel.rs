@@ -49,6 +49,8 @@ pub struct ChannelSettings {
     pub privacy: PrivacySettings,
     /// When on, a `user.id` from the page is only trusted with a valid `userHash`.
     pub identity_verification: bool,
+    /// Assignment and the satisfaction survey: the agents' side, not sent to the widget.
+    pub inbox: crate::inbox::InboxSettings,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
@@ -486,6 +488,7 @@ fn short_text(field: &str, s: &str, max: usize) -> Result<(), ValidationError> {
 
 impl ChannelSettings {
     pub fn validate(&self) -> Result<(), ValidationError> {
+        self.inbox.validate()?;
         let a = &self.appearance;
         if !is_hex_color(&a.primary_color) {
             return Err(ValidationError::new("appearance.primaryColor", "must be a hex color like #0066FF"));

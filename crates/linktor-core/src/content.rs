@@ -316,7 +316,7 @@ fn size_field(field: &str, size: Option<u64>) -> Result<(), ValidationError> {
     }
 }
 
-fn text_field(field: &str, value: &str, max: usize, required: bool) -> Result<(), ValidationError> {
+pub(crate) fn text_field(field: &str, value: &str, max: usize, required: bool) -> Result<(), ValidationError> {
     if required && value.trim().is_empty() {
         return Err(ValidationError::new(field, "must not be empty"));
     }

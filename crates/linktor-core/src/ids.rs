@@ -130,6 +130,10 @@ prefixed_id!(/// One webhook delivery (an event for an endpoint).
     DeliveryId, "dlv_");
 prefixed_id!(/// An uploaded file.
     FileId, "file_");
+prefixed_id!(/// A saved reply (canned response) of an account.
+    SavedReplyId, "reply_");
+prefixed_id!(/// An entry of a conversation's activity: a private note or a system event.
+    ActivityId, "act_");
 
 #[cfg(test)]
 mod tests {

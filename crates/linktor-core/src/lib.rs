@@ -8,6 +8,7 @@ pub mod api;
 pub mod channel;
 pub mod content;
 pub mod identity;
+pub mod inbox;
 mod ids;
 pub mod protocol;
 pub mod strict_json;
@@ -74,6 +75,8 @@ mod request_schemas {
         add::<SendMessageRequest>(&mut out);
         add::<CreateWebhookRequest>(&mut out);
         add::<SessionRequest>(&mut out);
+        add::<crate::inbox::SavedReplyRequest>(&mut out);
+        add::<crate::inbox::NoteRequest>(&mut out);
         out.into_iter().map(|(name, s)| (name, serde_json::to_value(s).unwrap())).collect()
     }
 
@@ -159,6 +162,19 @@ mod generated_types {
         Analytics::export_all_to(dir).unwrap();
         AgentClientFrame::export_all_to(dir).unwrap();
         AgentServerFrame::export_all_to(dir).unwrap();
+        {
+            use crate::inbox::*;
+            Label::export_all_to(dir).unwrap();
+            CreateLabelRequest::export_all_to(dir).unwrap();
+            UpdateLabelRequest::export_all_to(dir).unwrap();
+            SetLabelsRequest::export_all_to(dir).unwrap();
+            SavedReply::export_all_to(dir).unwrap();
+            SavedReplyRequest::export_all_to(dir).unwrap();
+            Activity::export_all_to(dir).unwrap();
+            NoteRequest::export_all_to(dir).unwrap();
+            PageView::export_all_to(dir).unwrap();
+            InboxSettings::export_all_to(dir).unwrap();
+        }
         // An index that re-exports every generated file.
         let mut names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()

@@ -96,6 +96,11 @@ pub struct ConversationRef {
     pub status: ConversationStatus,
     #[ts(type = "number")]
     pub last_seq: i64,
+    /// Resolved, and the channel asks for a rating the visitor has not given:
+    /// the widget shows the survey (answered with `satisfaction.submit`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[ts(as = "Option<bool>", optional)]
+    pub satisfaction_requested: bool,
 }
 
 /// The `user` object of `init` and `updateUser`.
@@ -312,6 +317,22 @@ pub enum ClientFrame {
     FormSubmit { form: FormKind, fields: BTreeMap<String, String>, client_id: String },
     #[serde(rename = "user.update")]
     UserUpdate { user: VisitorUser },
+    /// The visitor rates their resolved conversation (1–5), with an optional comment.
+    #[serde(rename = "satisfaction.submit")]
+    SatisfactionSubmit {
+        rating: u8,
+        #[serde(default)]
+        #[ts(optional)]
+        comment: Option<String>,
+    },
+    /// The page changed (a load or a single-page navigation): its URL and title.
+    #[serde(rename = "page")]
+    Page {
+        url: String,
+        #[serde(default)]
+        #[ts(optional)]
+        title: Option<String>,
+    },
     #[serde(rename = "ping")]
     Ping,
 }

@@ -28,6 +28,7 @@ pub const EVENT_NAMES: &[&str] = &[
     "webchat.conversation.resolved",
     "webchat.button.clicked",
     "webchat.form.submitted",
+    "webchat.csat.submitted",
     "message.received",
     "message.sent",
     "message.delivered",
@@ -81,6 +82,29 @@ pub struct ConversationResolved {
     pub conversation_id: ConversationId,
     pub channel_id: ChannelId,
     pub visitor: VisitorId,
+    /// The conversation's labels when it was resolved.
+    #[serde(default)]
+    pub labels: Vec<String>,
+    pub timestamp: DateTime<Utc>,
+}
+
+/// `webchat.csat.submitted`: the visitor rated a resolved conversation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CsatSubmitted {
+    pub conversation_id: ConversationId,
+    pub channel_id: ChannelId,
+    pub visitor: VisitorId,
+    /// 1 (very unhappy) to 5 (very happy).
+    pub rating: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub comment: Option<String>,
+    /// The agent the conversation was assigned to, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub agent_id: Option<crate::AgentId>,
+    pub labels: Vec<String>,
     pub timestamp: DateTime<Utc>,
 }
 
@@ -158,6 +182,8 @@ pub enum WebhookEvent {
     ButtonClicked(ButtonClicked),
     #[serde(rename = "webchat.form.submitted")]
     FormSubmitted(FormSubmitted),
+    #[serde(rename = "webchat.csat.submitted")]
+    CsatSubmitted(CsatSubmitted),
     #[serde(rename = "message.received")]
     MessageReceived(MessageEvent),
     #[serde(rename = "message.sent")]
@@ -175,6 +201,7 @@ impl WebhookEvent {
             Self::ConversationResolved(_) => "webchat.conversation.resolved",
             Self::ButtonClicked(_) => "webchat.button.clicked",
             Self::FormSubmitted(_) => "webchat.form.submitted",
+            Self::CsatSubmitted(_) => "webchat.csat.submitted",
             Self::MessageReceived(_) => "message.received",
             Self::MessageSent(_) => "message.sent",
             Self::MessageDelivered(_) => "message.delivered",

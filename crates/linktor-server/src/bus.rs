@@ -59,6 +59,8 @@ pub enum BusEvent {
     Config { config: WidgetConfig },
     /// An agent's availability changed (for other agents' dashboards).
     AgentAvailability { agent: linktor_core::AgentId, availability: linktor_core::agent::Availability },
+    /// A note or system event in a conversation (for agents' dashboards only).
+    Activity { activity: linktor_core::inbox::Activity },
 }
 
 struct TopicEntry {

@@ -133,7 +133,7 @@ impl Store {
         let email = email.trim().to_ascii_lowercase();
         query(
             "INSERT INTO agents (id, account_id, email, name, role, password_hash, availability, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 'offline', $7)",
+             VALUES ($1, $2, $3, $4, $5, $6, 'online', $7)",
         )
         .bind(id.as_str())
         .bind(account.as_str())

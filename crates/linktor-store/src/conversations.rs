@@ -9,7 +9,7 @@ use crate::db::{query, Conn, Row};
 use crate::visitors::{visitor_from_row, VisitorRecord};
 use std::collections::BTreeMap;
 
-use crate::{found, json_col, now_ms, to_json, to_time, webhooks::EndpointCache, Result, Store, StoreError};
+use crate::{json_col, now_ms, to_json, to_time, webhooks::EndpointCache, Result, Store, StoreError};
 
 #[derive(Clone, Debug, Default)]
 pub struct ConversationFilter {
@@ -18,6 +18,8 @@ pub struct ConversationFilter {
     pub unassigned: bool,
     pub channel: Option<ChannelId>,
     pub visitor: Option<VisitorId>,
+    /// Only conversations with this label.
+    pub label: Option<String>,
     /// Matches visitor name, email or message text, case-insensitively.
     pub search: Option<String>,
     /// Only conversations whose last activity is older than this (paging).
@@ -36,6 +38,7 @@ pub(crate) struct ConversationColumns {
     assignee_id: &'static str,
     last_seq: &'static str,
     pre_chat: &'static str,
+    labels: &'static str,
     created_at: &'static str,
     last_activity_at: &'static str,
 }
@@ -48,6 +51,7 @@ const CONVERSATION_COLUMNS: ConversationColumns = ConversationColumns {
     assignee_id: "assignee_id",
     last_seq: "last_seq",
     pre_chat: "pre_chat",
+    labels: "labels",
     created_at: "created_at",
     last_activity_at: "last_activity_at",
 };
@@ -61,6 +65,7 @@ const JOINED_CONVERSATION_COLUMNS: ConversationColumns = ConversationColumns {
     assignee_id: "c_assignee_id",
     last_seq: "c_last_seq",
     pre_chat: "c_pre_chat",
+    labels: "c_labels",
     created_at: "c_created_at",
     last_activity_at: "c_last_activity_at",
 };
@@ -68,7 +73,7 @@ const JOINED_CONVERSATION_COLUMNS: ConversationColumns = ConversationColumns {
 macro_rules! joined_conversation {
     () => {
         "c.id AS c_id, c.channel_id AS c_channel_id, c.visitor_id AS c_visitor_id, c.status AS c_status,
-         c.assignee_id AS c_assignee_id, c.last_seq AS c_last_seq, c.pre_chat AS c_pre_chat, c.created_at AS c_created_at,
+         c.assignee_id AS c_assignee_id, c.last_seq AS c_last_seq, c.pre_chat AS c_pre_chat, c.labels AS c_labels, c.created_at AS c_created_at,
          c.last_activity_at AS c_last_activity_at"
     };
 }
@@ -95,6 +100,7 @@ fn conversation_from_columns(row: &Row, col: &ConversationColumns) -> Result<Con
         assignee_id: row.try_get::<Option<String>, _>(col.assignee_id)?.map(AgentId::from_trusted),
         last_seq: row.try_get(col.last_seq)?,
         pre_chat: json_col(row, col.pre_chat)?,
+        labels: json_col(row, col.labels)?,
         created_at: to_time(row.try_get(col.created_at)?),
         last_activity_at: to_time(row.try_get(col.last_activity_at)?),
     })
@@ -205,6 +211,12 @@ impl Store {
         if let Some(v) = &filter.visitor {
             sql.push_str(&format!(" AND c.visitor_id = {}", next(v.to_string())));
         }
+        if let Some(label) = &filter.label {
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM conversation_labels l WHERE l.conversation_id = c.id AND l.name = {})",
+                next(label.clone())
+            ));
+        }
         if let Some(q) = filter.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             let pattern = format!("%{}%", q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
             let (a, b) = (next(pattern.clone()), next(pattern));
@@ -253,17 +265,6 @@ impl Store {
         Ok((conversation, changed))
     }
 
-    pub async fn assign_conversation(&self, account: &AccountId, id: &ConversationId, agent: Option<&AgentId>) -> Result<Conversation> {
-        let done = query("UPDATE conversations SET assignee_id = $1 WHERE id = $2 AND account_id = $3")
-            .bind(agent.map(|a| a.to_string()))
-            .bind(id.as_str())
-            .bind(account.as_str())
-            .execute(&self.pool)
-            .await?;
-        found(&done)?;
-        self.conversation(account, id).await
-    }
-
     /// Merges pre-chat (or offline form) answers into the conversation.
     pub async fn merge_pre_chat(&self, account: &AccountId, id: &ConversationId, fields: &BTreeMap<String, String>) -> Result<()> {
         let mut current = self.conversation(account, id).await?.pre_chat;
@@ -278,7 +279,7 @@ impl Store {
     }
 }
 
-async fn conversation_in(tx: &mut Conn, account: &AccountId, id: &ConversationId) -> Result<Conversation> {
+pub(crate) async fn conversation_in(tx: &mut Conn, account: &AccountId, id: &ConversationId) -> Result<Conversation> {
     let row = query("SELECT * FROM conversations WHERE id = $1 AND account_id = $2")
         .bind(id.as_str())
         .bind(account.as_str())

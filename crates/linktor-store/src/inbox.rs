@@ -5,9 +5,9 @@
 
 use chrono::{Duration, NaiveDate};
 use linktor_core::{
-    agent::{Analytics, AnalyticsDay, AnalyticsFigures, ChannelAnalytics, ConversationSummary},
+    agent::{AgentAnalytics, Analytics, AnalyticsDay, AnalyticsFigures, ChannelAnalytics, ConversationSummary},
     api::Conversation,
-    AccountId, ChannelId, ConversationId, Message,
+    AccountId, AgentId, ChannelId, ConversationId, Message,
 };
 use crate::db::query;
 use std::collections::{BTreeMap, HashMap};
@@ -32,6 +32,11 @@ impl Sum {
     fn mean(&self) -> Option<f64> {
         (self.n > 0).then(|| (self.total / f64::from(self.n) * 10.0).round() / 10.0)
     }
+}
+
+/// The mean of `n` ratings summing to `sum`, to two decimals.
+fn mean_rating(n: i64, sum: Option<i64>) -> Option<f64> {
+    (n > 0).then(|| (sum.unwrap_or(0) as f64 / n as f64 * 100.0).round() / 100.0)
 }
 
 impl Store {
@@ -158,7 +163,9 @@ impl Store {
             "SELECT ch.id, ch.name,
                 (SELECT COUNT(*) FROM conversations c WHERE c.channel_id = ch.id AND c.created_at >= $2 AND c.created_at < $3) AS conversations,
                 (SELECT COUNT(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id
-                    WHERE c.channel_id = ch.id AND m.created_at >= $2 AND m.created_at < $3) AS messages
+                    WHERE c.channel_id = ch.id AND m.created_at >= $2 AND m.created_at < $3) AS messages,
+                (SELECT COUNT(*) FROM satisfaction_ratings r WHERE r.channel_id = ch.id AND r.created_at >= $2 AND r.created_at < $3) AS ratings,
+                (SELECT CAST(SUM(r.rating) AS BIGINT) FROM satisfaction_ratings r WHERE r.channel_id = ch.id AND r.created_at >= $2 AND r.created_at < $3) AS rating_sum
              FROM channels ch WHERE ch.account_id = $1 AND ch.deleted_at IS NULL{} ORDER BY ch.name, ch.id",
             if channel.is_some() { " AND ch.id = $4" } else { "" }
         );
@@ -169,7 +176,38 @@ impl Store {
                 name: row.try_get("name")?,
                 conversations: row.try_get("conversations")?,
                 messages: row.try_get("messages")?,
+                ratings: row.try_get("ratings")?,
+                satisfaction: mean_rating(row.try_get("ratings")?, row.try_get("rating_sum")?),
             });
+        }
+
+        // Ratings given in the period, by day and by the agent assigned.
+        let mut ratings: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+        let mut by_agent: HashMap<String, (i64, i64)> = HashMap::new();
+        let sql = format!(
+            "SELECT c.created_at / {DAY_MS} AS day, c.agent_id, c.rating FROM satisfaction_ratings c
+             WHERE c.account_id = $1 AND c.created_at >= $2 AND c.created_at < $3{channel_filter}"
+        );
+        for row in bind(&sql).fetch_all(&self.pool).await? {
+            let rating: i64 = row.try_get("rating")?;
+            let day = ratings.entry(row.try_get("day")?).or_default();
+            day.0 += 1;
+            day.1 += rating;
+            if let Some(agent) = row.try_get::<Option<String>, _>("agent_id")? {
+                let a = by_agent.entry(agent).or_default();
+                a.0 += 1;
+                a.1 += rating;
+            }
+        }
+        let mut agents = Vec::new();
+        for row in query("SELECT id, name FROM agents WHERE account_id = $1 AND deleted_at IS NULL ORDER BY name, id")
+            .bind(account.as_str())
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let id: String = row.try_get("id")?;
+            let (n, sum) = by_agent.get(&id).copied().unwrap_or_default();
+            agents.push(AgentAnalytics { agent_id: AgentId::from_trusted(id), name: row.try_get("name")?, ratings: n, satisfaction: mean_rating(n, Some(sum)) });
         }
 
         let mut days = Vec::new();
@@ -183,6 +221,8 @@ impl Store {
                     messages: messages.get(&day).copied().unwrap_or(0),
                     first_response_seconds: first_response.get(&day).and_then(Sum::mean),
                     resolution_seconds: resolution.get(&day).and_then(Sum::mean),
+                    ratings: ratings.get(&day).map_or(0, |r| r.0),
+                    satisfaction: ratings.get(&day).and_then(|r| mean_rating(r.0, Some(r.1))),
                 },
             });
             date += Duration::days(1);
@@ -195,9 +235,12 @@ impl Store {
                 messages: messages.values().sum(),
                 first_response_seconds: total_first.mean(),
                 resolution_seconds: total_resolution.mean(),
+                ratings: ratings.values().map(|r| r.0).sum(),
+                satisfaction: mean_rating(ratings.values().map(|r| r.0).sum(), Some(ratings.values().map(|r| r.1).sum())),
             },
             days,
             channels,
+            agents,
         })
     }
 }

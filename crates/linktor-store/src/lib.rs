@@ -5,14 +5,17 @@
 //! is never read or changed through another.
 
 mod accounts;
+mod activity;
 mod channels;
 mod conversations;
 pub mod db;
 mod files;
 mod inbox;
+mod labels;
 mod messages;
 mod receipts;
 mod retention;
+mod saved_replies;
 mod sessions;
 mod visitors;
 mod webhooks;
@@ -20,6 +23,8 @@ mod webhooks;
 pub mod testing;
 
 pub use accounts::Agent;
+pub use activity::{NewActivity, PAGES_KEPT};
+pub use labels::DEFAULT_LABEL_COLOR;
 pub use linktor_core::agent::{AgentRole, Availability};
 pub use channels::ChannelRecord;
 pub use conversations::ConversationFilter;
@@ -244,6 +249,7 @@ pub enum Owned {
     WebhookDelivery,
     ApiKey,
     Agent,
+    SavedReply,
 }
 
 impl Store {
@@ -258,6 +264,7 @@ impl Store {
             Owned::WebhookDelivery => "webhook_deliveries",
             Owned::ApiKey => "api_keys",
             Owned::Agent => "agents",
+            Owned::SavedReply => "saved_replies",
         };
         // Soft-deleted rows are gone for every account.
         let live = match kind {

@@ -36,6 +36,13 @@ conformance!(
     a_large_batch_spans_statement_chunks,
     a_failed_statement_leaves_nothing_of_its_transaction,
     a_visitor_is_found_with_its_channel_and_current_conversation,
+    labels_are_per_account_and_filter_conversations,
+    saved_replies_have_unique_shortcuts,
+    activity_keeps_notes_and_assignment_events,
+    round_robin_takes_the_agent_who_waited_longest,
+    a_resolution_is_rated_once_and_counted,
+    page_views_keep_the_latest,
+    retention_takes_what_belongs_to_a_conversation,
 );
 
 struct Fixture {
@@ -261,6 +268,7 @@ async fn outbox_queues_claims_and_retries(store: &Store) {
                 conversation_id: f.conversation.clone(),
                 channel_id: f.channel.clone(),
                 visitor: f.visitor.clone(),
+                labels: vec![],
                 timestamp: chrono::Utc::now() + chrono::Duration::milliseconds(i as i64),
             }))
             .collect::<Vec<_>>()
@@ -297,6 +305,7 @@ async fn deliveries_are_born_claimed_and_handed_over(store: &Store) {
         conversation_id: f.conversation.clone(),
         channel_id: f.channel.clone(),
         visitor: f.visitor.clone(),
+        labels: vec![],
         timestamp: chrono::Utc::now(),
     });
     let before = linktor_store::now_ms();
@@ -344,7 +353,7 @@ async fn conversations_filter_and_search(store: &Store) {
     assert!(store.list_conversations(&other, &base).await.unwrap().is_empty());
     let agent = store.create_agent(&f.account, "Ann@Example.com", "Ann", linktor_store::AgentRole::Agent, "x").await.unwrap();
     assert_eq!(agent.email, "ann@example.com");
-    store.assign_conversation(&f.account, &f.conversation, Some(&agent.id)).await.unwrap();
+    store.assign_conversation(&f.account, &f.conversation, Some(&agent.id), None).await.unwrap();
     let mine = ConversationFilter { assignee: Some(agent.id.clone()), ..base.clone() };
     assert_eq!(store.list_conversations(&f.account, &mine).await.unwrap().len(), 1);
     let unassigned = ConversationFilter { unassigned: true, ..base };
@@ -421,7 +430,7 @@ async fn removed_agents_lose_sessions_and_assignments(store: &Store) {
     assert!(!store.agents_online(&f.account).await.unwrap());
     store.agent_seen(&f.account, &agent.id, None).await.unwrap();
     assert!(!store.agents_online(&other.account).await.unwrap());
-    store.assign_conversation(&f.account, &f.conversation, Some(&agent.id)).await.unwrap();
+    store.assign_conversation(&f.account, &f.conversation, Some(&agent.id), None).await.unwrap();
     let (token, _) = store.create_session(&f.account, &agent.id).await.unwrap();
     assert!(matches!(store.delete_agent(&other.account, &agent.id).await, Err(StoreError::NotFound)));
     store.delete_agent(&f.account, &agent.id).await.unwrap();
@@ -597,4 +606,205 @@ async fn a_visitor_is_found_with_its_channel_and_current_conversation(store: &St
     assert!(matches!(store.channel_visitor(&f.account, &second.channel.id, &f.visitor).await, Err(StoreError::NotFound)));
     store.delete_channel(&f.account, &f.channel).await.unwrap();
     assert!(matches!(store.channel_visitor(&f.account, &f.channel, &f.visitor).await, Err(StoreError::NotFound)));
+}
+
+async fn labels_are_per_account_and_filter_conversations(store: &Store) {
+    let f = fixture(store).await;
+    let other = fixture(store).await;
+    let vip = store.create_label(&f.account, "vip", Some("#f00"), None).await.unwrap();
+    assert_eq!((vip.color.as_str(), vip.description.as_str()), ("#f00", ""));
+    store.create_label(&f.account, "billing", None, Some("Money")).await.unwrap();
+    assert!(matches!(store.create_label(&f.account, "vip", None, None).await, Err(StoreError::Conflict(_))));
+    // Another account may use the same name; it is another label.
+    store.create_label(&other.account, "vip", None, None).await.unwrap();
+    assert_eq!(store.list_labels(&f.account).await.unwrap().iter().map(|l| l.name.as_str()).collect::<Vec<_>>(), ["billing", "vip"]);
+
+    let c = store.set_conversation_labels(&f.account, &f.conversation, &["billing".into(), "vip".into()]).await.unwrap();
+    assert_eq!(c.labels, ["billing", "vip"]);
+    assert_eq!(store.conversation(&f.account, &f.conversation).await.unwrap().labels, ["billing", "vip"]);
+    // Unknown names and another account's conversation are refused; nothing changes.
+    assert!(matches!(store.set_conversation_labels(&f.account, &f.conversation, &["nope".into()]).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(store.set_conversation_labels(&other.account, &f.conversation, &["vip".into()]).await, Err(StoreError::NotFound)));
+    assert_eq!(store.conversation(&f.account, &f.conversation).await.unwrap().labels, ["billing", "vip"]);
+
+    let vip = ConversationFilter { label: Some("vip".into()), limit: 50, ..Default::default() };
+    assert_eq!(store.list_conversations(&f.account, &vip).await.unwrap().len(), 1);
+    assert!(store.list_conversations(&other.account, &vip).await.unwrap().is_empty(), "another account's label finds nothing of this one");
+
+    store.update_label(&f.account, "vip", None, Some("Big customers")).await.unwrap();
+    assert_eq!(store.label(&f.account, "vip").await.unwrap().description, "Big customers");
+    let changed = store.delete_label(&f.account, "vip").await.unwrap();
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0].labels, ["billing"]);
+    assert_eq!(store.conversation(&f.account, &f.conversation).await.unwrap().labels, ["billing"]);
+    assert!(store.list_conversations(&f.account, &vip).await.unwrap().is_empty());
+    assert!(matches!(store.delete_label(&f.account, "vip").await, Err(StoreError::NotFound)));
+    assert!(store.label(&other.account, "vip").await.is_ok(), "the other account's label stays");
+    // Clearing.
+    assert!(store.set_conversation_labels(&f.account, &f.conversation, &[]).await.unwrap().labels.is_empty());
+}
+
+async fn saved_replies_have_unique_shortcuts(store: &Store) {
+    let f = fixture(store).await;
+    let other = fixture(store).await;
+    let r = store.create_saved_reply(&f.account, "thanks", "Thanks {{visitor.name}}!").await.unwrap();
+    assert!(matches!(store.create_saved_reply(&f.account, "thanks", "again").await, Err(StoreError::Conflict(_))));
+    store.create_saved_reply(&other.account, "thanks", "theirs").await.unwrap();
+    let b = store.create_saved_reply(&f.account, "bye", "Bye").await.unwrap();
+    assert_eq!(store.list_saved_replies(&f.account).await.unwrap().iter().map(|r| r.shortcut.as_str()).collect::<Vec<_>>(), ["bye", "thanks"]);
+    assert!(matches!(store.update_saved_reply(&f.account, &b.id, "thanks", "x").await, Err(StoreError::Conflict(_))));
+    let updated = store.update_saved_reply(&f.account, &r.id, "ty", "Thank you").await.unwrap();
+    assert_eq!((updated.shortcut.as_str(), updated.text.as_str()), ("ty", "Thank you"));
+    assert!(matches!(store.update_saved_reply(&other.account, &r.id, "x", "x").await, Err(StoreError::NotFound)));
+    assert!(matches!(store.delete_saved_reply(&other.account, &r.id).await, Err(StoreError::NotFound)));
+    store.delete_saved_reply(&f.account, &r.id).await.unwrap();
+    assert_eq!(store.list_saved_replies(&f.account).await.unwrap().len(), 1);
+    assert_eq!(store.owner_of(linktor_store::Owned::SavedReply, b.id.as_str()).await.unwrap(), Some(f.account.clone()));
+}
+
+async fn activity_keeps_notes_and_assignment_events(store: &Store) {
+    use linktor_core::inbox::ActivityKind;
+    let f = fixture(store).await;
+    let other = fixture(store).await;
+    let ana = store.create_agent(&f.account, "ana@example.com", "Ana", AgentRole::Agent, "hash").await.unwrap();
+    let bo = store.create_agent(&f.account, "bo@example.com", "Bo", AgentRole::Agent, "hash").await.unwrap();
+    let note = store.add_activity(&f.account, &f.conversation, linktor_store::NewActivity::note(Some(&ana.id), "<b>VIP</b>")).await.unwrap();
+    assert_eq!((note.kind, note.text.as_deref(), note.agent_name.as_deref()), (ActivityKind::Note, Some("<b>VIP</b>"), Some("Ana")));
+    assert!(matches!(
+        store.add_activity(&other.account, &f.conversation, linktor_store::NewActivity::note(None, "x")).await,
+        Err(StoreError::NotFound)
+    ));
+    let (c, e) = store.assign_conversation(&f.account, &f.conversation, Some(&ana.id), Some(&bo.id)).await.unwrap();
+    assert_eq!(c.assignee_id.as_ref(), Some(&ana.id));
+    let e = e.unwrap();
+    assert_eq!((e.kind, e.assignee_id.as_ref(), e.agent_id.as_ref(), e.previous_assignee_id.as_ref()), (ActivityKind::Assigned, Some(&ana.id), Some(&bo.id), None));
+    // The same assignment again changes nothing and logs nothing.
+    assert!(store.assign_conversation(&f.account, &f.conversation, Some(&ana.id), None).await.unwrap().1.is_none());
+    let (_, e) = store.assign_conversation(&f.account, &f.conversation, Some(&bo.id), None).await.unwrap();
+    assert_eq!(e.unwrap().previous_assignee_id.as_ref(), Some(&ana.id));
+    let (c, e) = store.assign_conversation(&f.account, &f.conversation, None, Some(&bo.id)).await.unwrap();
+    assert_eq!((c.assignee_id, e.unwrap().kind), (None, ActivityKind::Unassigned));
+    let all = store.activity(&f.account, &f.conversation).await.unwrap();
+    assert_eq!(all.iter().map(|a| a.kind).collect::<Vec<_>>(), [ActivityKind::Note, ActivityKind::Assigned, ActivityKind::Assigned, ActivityKind::Unassigned]);
+    assert!(store.activity(&other.account, &f.conversation).await.unwrap().is_empty());
+    // Notes are not messages: the conversation's messages and seq are untouched.
+    assert!(store.messages_after(&f.account, &f.conversation, 0, 100).await.unwrap().is_empty());
+    assert_eq!(store.conversation(&f.account, &f.conversation).await.unwrap().last_seq, 0);
+}
+
+async fn round_robin_takes_the_agent_who_waited_longest(store: &Store) {
+    let f = fixture(store).await;
+    let ana = store.create_agent(&f.account, "ana@example.com", "Ana", AgentRole::Agent, "hash").await.unwrap();
+    let bo = store.create_agent(&f.account, "bo@example.com", "Bo", AgentRole::Agent, "hash").await.unwrap();
+    let away = store.create_agent(&f.account, "cy@example.com", "Cy", AgentRole::Agent, "hash").await.unwrap();
+    store.set_availability(&f.account, &away.id, Availability::Away).await.unwrap();
+    // Nobody's dashboard is open: nobody is available.
+    assert!(store.assign_round_robin(&f.account, &f.conversation, 10).await.unwrap().is_none());
+    for a in [&ana, &bo, &away] {
+        store.agent_seen(&f.account, &a.id, None).await.unwrap();
+    }
+    let new_conversation = || async {
+        let v = store.create_visitor(plain_visitor(&f.account, &f.channel, VisitorUser::default())).await.unwrap();
+        store.create_conversation(&f.account, &f.channel, &v.visitor.id, &BTreeMap::new(), |_| vec![]).await.unwrap().id
+    };
+    let (c1, e1) = store.assign_round_robin(&f.account, &f.conversation, 2).await.unwrap().unwrap();
+    assert_eq!(e1.agent_id, None, "assigned by the server, not by an agent");
+    let c2 = store.assign_round_robin(&f.account, &new_conversation().await, 2).await.unwrap().unwrap().0;
+    let first = c1.assignee_id.unwrap();
+    let second = c2.assignee_id.unwrap();
+    assert_ne!(first, second, "each in turn");
+    assert!([&ana.id, &bo.id].contains(&&first) && [&ana.id, &bo.id].contains(&&second), "never the agent who is away");
+    let c3 = store.assign_round_robin(&f.account, &new_conversation().await, 2).await.unwrap().unwrap().0;
+    assert_eq!(c3.assignee_id.as_ref(), Some(&first));
+    let c4 = store.assign_round_robin(&f.account, &new_conversation().await, 2).await.unwrap().unwrap().0;
+    assert_eq!(c4.assignee_id.as_ref(), Some(&second));
+    // Both hold two open conversations: the limit is reached.
+    let fifth = new_conversation().await;
+    assert!(store.assign_round_robin(&f.account, &fifth, 2).await.unwrap().is_none());
+    // A resolved conversation frees a place.
+    store.set_conversation_status(&f.account, &c1.id, ConversationStatus::Resolved, |_| vec![]).await.unwrap();
+    assert_eq!(store.assign_round_robin(&f.account, &fifth, 2).await.unwrap().unwrap().0.assignee_id.as_ref(), Some(&first));
+    // An assigned conversation is not taken again.
+    assert!(store.assign_round_robin(&f.account, &fifth, 100).await.unwrap().is_none());
+}
+
+async fn a_resolution_is_rated_once_and_counted(store: &Store) {
+    let f = fixture(store).await;
+    let other = fixture(store).await;
+    let ana = store.create_agent(&f.account, "ana@example.com", "Ana", AgentRole::Agent, "hash").await.unwrap();
+    let endpoint = store.create_webhook_endpoint(&f.account, "https://hooks.example.com/x", &["webchat.csat.submitted".into()]).await.unwrap();
+    store.assign_conversation(&f.account, &f.conversation, Some(&ana.id), None).await.unwrap();
+    let hook = |c: &linktor_core::api::Conversation| {
+        vec![WebhookEvent::CsatSubmitted(CsatSubmitted {
+            conversation_id: c.id.clone(), channel_id: c.channel_id.clone(), visitor: c.visitor_id.clone(), rating: 4,
+            comment: None, agent_id: c.assignee_id.clone(), labels: c.labels.clone(), timestamp: chrono::Utc::now(),
+        })]
+    };
+    assert!(!store.rating_pending(&f.account, &f.conversation).await.unwrap());
+    assert!(matches!(store.rate_conversation(&f.account, &f.conversation, 4, None, hook).await, Err(StoreError::Conflict(_))), "open: not rated");
+    store.set_conversation_status(&f.account, &f.conversation, ConversationStatus::Resolved, |_| vec![]).await.unwrap();
+    assert!(store.rating_pending(&f.account, &f.conversation).await.unwrap());
+    assert!(!store.rating_pending(&other.account, &f.conversation).await.unwrap());
+    let (_, activity) = store.rate_conversation(&f.account, &f.conversation, 4, Some("<i>ok</i>"), hook).await.unwrap();
+    assert_eq!((activity.rating, activity.text.as_deref(), activity.assignee_id.as_ref()), (Some(4), Some("<i>ok</i>"), Some(&ana.id)));
+    assert!(!store.rating_pending(&f.account, &f.conversation).await.unwrap());
+    assert!(matches!(store.rate_conversation(&f.account, &f.conversation, 5, None, hook).await, Err(StoreError::Conflict(_))), "rated once");
+    let deliveries: i64 = query("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE endpoint_id = $1 AND event = 'webchat.csat.submitted'")
+        .bind(endpoint.endpoint.id.as_str())
+        .fetch_one(store.pool()).await.unwrap().try_get("n").unwrap();
+    assert_eq!(deliveries, 1);
+    // Reopened and resolved again: a new resolution may be rated.
+    store.set_conversation_status(&f.account, &f.conversation, ConversationStatus::Open, |_| vec![]).await.unwrap();
+    assert!(!store.rating_pending(&f.account, &f.conversation).await.unwrap());
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    store.set_conversation_status(&f.account, &f.conversation, ConversationStatus::Resolved, |_| vec![]).await.unwrap();
+    assert!(store.rating_pending(&f.account, &f.conversation).await.unwrap());
+    store.rate_conversation(&f.account, &f.conversation, 1, None, |_| vec![]).await.unwrap();
+
+    let today = chrono::Utc::now().date_naive();
+    let a = store.analytics(&f.account, today, today, None).await.unwrap();
+    assert_eq!((a.totals.ratings, a.totals.satisfaction), (2, Some(2.5)));
+    assert_eq!((a.days[0].figures.ratings, a.days[0].figures.satisfaction), (2, Some(2.5)));
+    assert_eq!((a.channels[0].ratings, a.channels[0].satisfaction), (2, Some(2.5)));
+    let ana_figures = a.agents.iter().find(|x| x.agent_id == ana.id).unwrap();
+    assert_eq!((ana_figures.ratings, ana_figures.satisfaction), (2, Some(2.5)));
+    let theirs = store.analytics(&other.account, today, today, None).await.unwrap();
+    assert_eq!((theirs.totals.ratings, theirs.totals.satisfaction), (0, None));
+}
+
+async fn page_views_keep_the_latest(store: &Store) {
+    let f = fixture(store).await;
+    let other = fixture(store).await;
+    for i in 0..(linktor_store::PAGES_KEPT + 5) {
+        store.add_page_view(&f.account, &f.visitor, &format!("https://example.com/p{i}"), Some("Page")).await.unwrap();
+    }
+    let pages = store.page_views(&f.account, &f.visitor).await.unwrap();
+    assert_eq!(pages.len() as i64, linktor_store::PAGES_KEPT);
+    assert_eq!(pages.last().unwrap().url, format!("https://example.com/p{}", linktor_store::PAGES_KEPT + 4), "newest last");
+    assert!(store.page_views(&other.account, &f.visitor).await.unwrap().is_empty());
+}
+
+async fn retention_takes_what_belongs_to_a_conversation(store: &Store) {
+    let old = fixture(store).await;
+    store.create_label(&old.account, "vip", None, None).await.unwrap();
+    store.set_conversation_labels(&old.account, &old.conversation, &["vip".into()]).await.unwrap();
+    store.add_activity(&old.account, &old.conversation, linktor_store::NewActivity::note(None, "remember")).await.unwrap();
+    store.set_conversation_status(&old.account, &old.conversation, ConversationStatus::Resolved, |_| vec![]).await.unwrap();
+    store.rate_conversation(&old.account, &old.conversation, 5, None, |_| vec![]).await.unwrap();
+    store.add_page_view(&old.account, &old.visitor, "https://example.com/", None).await.unwrap();
+    let long_ago = linktor_store::now_ms() - 400 * 86_400_000;
+    query("UPDATE conversations SET last_activity_at = $1 WHERE id = $2").bind(long_ago).bind(old.conversation.as_str()).execute(store.pool()).await.unwrap();
+    query("UPDATE visitors SET last_seen_at = $1 WHERE id = $2").bind(long_ago).bind(old.visitor.as_str()).execute(store.pool()).await.unwrap();
+    assert_eq!(store.purge_expired().await.unwrap(), 1);
+    for (table, column, id) in [
+        ("conversation_labels", "conversation_id", old.conversation.as_str()),
+        ("conversation_activity", "conversation_id", old.conversation.as_str()),
+        ("satisfaction_ratings", "conversation_id", old.conversation.as_str()),
+        ("visitor_pages", "visitor_id", old.visitor.as_str()),
+    ] {
+        let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE {column} = $1");
+        let n: i64 = query(&sql).bind(id).fetch_one(store.pool()).await.unwrap().try_get("n").unwrap();
+        assert_eq!(n, 0, "{table}");
+    }
+    assert!(store.label(&old.account, "vip").await.is_ok(), "the account's label stays");
 }

@@ -32,6 +32,9 @@ pub struct ConversationQuery {
     /// Visitor name, email or message text.
     #[param(max_length = 200)]
     q: Option<String>,
+    /// Only conversations with this label.
+    #[param(pattern = "^[a-z0-9_-]{1,40}$")]
+    label: Option<String>,
     /// `me` (the signed-in agent), `none` (unassigned) or an agent id.
     #[param(pattern = "^(me|none|agent_[A-Za-z0-9_]{1,64})$")]
     assignee: Option<String>,
@@ -73,6 +76,7 @@ pub async fn list(State(st): State<SharedState>, caller: InboxCaller, Query(q): 
         unassigned,
         channel: q.channel_id,
         visitor: q.visitor_id,
+        label: q.label.map(|l| linktor_core::inbox::validate_label_name("label", &l).map(|_| l)).transpose()?,
         search: q.q,
         before_ms: cursor_ms(q.cursor.as_deref())?,
         limit,
@@ -167,7 +171,7 @@ pub async fn read(
 }
 
 /// The conversation `id` of the caller's account (403 for another account's).
-async fn conversation_of(st: &SharedState, account: &linktor_core::AccountId, id: &str) -> ApiResult<Conversation> {
+pub(super) async fn conversation_of(st: &SharedState, account: &linktor_core::AccountId, id: &str) -> ApiResult<Conversation> {
     let cid: ConversationId = parse_id(id, "conversation")?;
     owned(st, st.store.conversation(account, &cid).await, Owned::Conversation, id, "conversation").await
 }
@@ -199,15 +203,17 @@ pub async fn reply(
     security(("api_key" = []), ("session" = [])))]
 pub async fn assign(
     State(st): State<SharedState>,
-    InboxAccount(account): InboxAccount,
+    caller: InboxCaller,
     Path(id): Path<String>,
     JsonBody(req): JsonBody<AssignRequest>,
 ) -> ApiResult<Json<Conversation>> {
-    let conversation = conversation_of(&st, &account, &id).await?;
+    let account = &caller.account;
+    let conversation = conversation_of(&st, account, &id).await?;
     if let Some(agent) = &req.agent_id {
-        owned(&st, st.store.agent(&account, agent).await, Owned::Agent, agent.as_str(), "agent").await?;
+        owned(&st, st.store.agent(account, agent).await, Owned::Agent, agent.as_str(), "agent").await?;
     }
-    Ok(Json(st.assign(&account, &conversation, req.agent_id.as_ref()).await?))
+    let by = caller.agent.as_ref().map(|a| &a.id);
+    Ok(Json(st.assign(account, &conversation, req.agent_id.as_ref(), by).await?))
 }
 
 /// Shows (or hides) "agent is typing" to the visitor and the other agents.

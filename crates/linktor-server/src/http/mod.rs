@@ -2,6 +2,7 @@
 //! OpenAPI document generated from the same route list (`/v1/openapi.json`),
 //! so an endpoint cannot exist without being documented.
 
+pub mod activity;
 pub mod agents;
 pub mod analytics;
 pub mod assets;
@@ -10,7 +11,9 @@ pub mod channels;
 pub mod conversations;
 pub mod files;
 pub mod health;
+pub mod labels;
 pub mod messages;
+pub mod saved_replies;
 pub mod sessions;
 pub mod sockets;
 pub mod webhooks;
@@ -41,7 +44,7 @@ const JSON_BODY_LIMIT: usize = 256 * 1024;
 #[openapi(
     info(title = "Linktor WebChat API", description = "REST API for the customer's backend (API keys) and the dashboard (session cookie + X-CSRF-Token), the widget's visitor endpoints, and operations. The visitor WebSocket protocol is described in docs/protocol.md, the agent side in docs/agent-api.md."),
     modifiers(&Security),
-    tags((name = "messages"), (name = "channels"), (name = "conversations"), (name = "visitors"), (name = "webhooks"), (name = "api-keys"), (name = "agents"), (name = "analytics"), (name = "widget"), (name = "operations"))
+    tags((name = "messages"), (name = "channels"), (name = "conversations"), (name = "visitors"), (name = "labels"), (name = "saved-replies"), (name = "webhooks"), (name = "api-keys"), (name = "agents"), (name = "analytics"), (name = "widget"), (name = "operations"))
 )]
 struct ApiDoc;
 
@@ -77,6 +80,14 @@ fn api_routes() -> OpenApiRouter<SharedState> {
         .routes(routes!(conversations::reply))
         .routes(routes!(conversations::assign))
         .routes(routes!(conversations::typing))
+        .routes(routes!(activity::list))
+        .routes(routes!(activity::add_note))
+        .routes(routes!(activity::pages))
+        .routes(routes!(labels::list, labels::create))
+        .routes(routes!(labels::update, labels::delete))
+        .routes(routes!(labels::set_for_conversation))
+        .routes(routes!(saved_replies::list, saved_replies::create))
+        .routes(routes!(saved_replies::update, saved_replies::delete))
         .routes(routes!(files::agent_upload))
         .routes(routes!(sessions::login))
         .routes(routes!(sessions::session))

@@ -191,6 +191,7 @@ impl AgentSocket {
             BusEvent::AgentAvailability { agent, availability } => {
                 AgentServerFrame::AgentAvailability { agent_id: agent.clone(), availability: *availability }
             }
+            BusEvent::Activity { activity } => AgentServerFrame::Activity { activity: activity.clone() },
             BusEvent::Availability { .. } | BusEvent::Config { .. } => return Flow::Continue,
         };
         self.send(&f).await

@@ -413,6 +413,14 @@ impl VisitorSocket {
                 }
                 Flow::Continue
             }
+            ClientFrame::SatisfactionSubmit { rating, comment } => {
+                st.rate(&self.ctx.account, &self.ctx.visitor, rating, comment).await?;
+                Flow::Continue
+            }
+            ClientFrame::Page { url, title } => {
+                st.page_viewed(&self.ctx.account, &self.ctx.visitor, &url, title.as_deref()).await?;
+                Flow::Continue
+            }
         })
     }
 
@@ -467,10 +475,14 @@ impl VisitorSocket {
                     self.sent_seq = self.sent_seq.map(|_| 0);
                     self.conversation = Some(conversation.id.clone());
                 }
+                // A failed read only leaves the survey out; the conversation still goes.
+                let satisfaction_requested =
+                    self.st.satisfaction_requested(&self.ctx.account, &self.ctx.channel, conversation).await.unwrap_or(false);
                 let r = linktor_core::ConversationRef {
                     id: conversation.id.clone(),
                     status: conversation.status,
                     last_seq: conversation.last_seq,
+                    satisfaction_requested,
                 };
                 self.send(ServerFrame::Conversation { conversation: r }).await
             }

@@ -7,7 +7,7 @@ use chrono::Utc;
 use linktor_core::{
     api::Conversation,
     webhook::{ConversationResolved, ConversationStarted, MessageStatusEvent, WebhookEvent, WebhookVisitor},
-    AccountId, AgentId, ChannelId, ConversationId, ConversationStatus, Direction, Reader, Sender, TypingState, VisitorId,
+    AccountId, ChannelId, ConversationId, ConversationStatus, Direction, Reader, Sender, TypingState, VisitorId,
 };
 use linktor_store::VisitorRecord;
 use std::collections::BTreeMap;
@@ -70,6 +70,7 @@ impl AppState {
             })
             .await?;
         self.announce(account, &visitor.visitor.id, BusEvent::Conversation { conversation: conversation.clone() }).await;
+        self.assign_new(account, &conversation).await;
         Ok(conversation)
     }
 
@@ -82,6 +83,7 @@ impl AppState {
                     conversation_id: c.id.clone(),
                     channel_id: c.channel_id.clone(),
                     visitor: c.visitor_id.clone(),
+                    labels: c.labels.clone(),
                     timestamp: c.last_activity_at,
                 })],
                 ConversationStatus::Open => vec![],
@@ -91,13 +93,6 @@ impl AppState {
             self.announce(account, &conv.visitor_id, BusEvent::Conversation { conversation: conv.clone() }).await;
         }
         Ok(conv)
-    }
-
-    /// Assigns a conversation (or unassigns it) and tells the agents.
-    pub async fn assign(&self, account: &AccountId, conversation: &Conversation, agent: Option<&AgentId>) -> ApiResult<Conversation> {
-        let updated = self.store.assign_conversation(account, &conversation.id, agent).await?;
-        self.bus.publish(&Topic::Account(account.clone()), BusEvent::Conversation { conversation: updated.clone() }).await;
-        Ok(updated)
     }
 
     /// Shows or hides `sender` typing, to the visitor and the agents.

@@ -3,12 +3,14 @@
 //! the bus (with webhooks written in the same transaction as the change);
 //! it knows nothing of HTTP or of sockets.
 
+pub mod activity;
 pub mod agents;
 pub mod channels;
 pub mod conversations;
 pub mod files;
 pub mod forms;
 pub mod integrations;
+pub mod labels;
 pub mod messages;
 pub mod sessions;
 

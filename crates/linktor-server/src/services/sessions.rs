@@ -135,11 +135,17 @@ impl AppState {
             a: channel.account_id.clone(),
             exp: expires_at.timestamp(),
         });
+        let satisfaction_requested = match &conversation {
+            Some(c) if c.status == linktor_core::ConversationStatus::Resolved && channel.channel.settings.inbox.satisfaction_survey => {
+                self.store.rating_pending(&channel.account_id, &c.id).await?
+            }
+            _ => false,
+        };
         Ok(SessionResponse {
             visitor_id: visitor.visitor.id.clone(),
             token,
             expires_at,
-            conversation: conversation.map(|c| ConversationRef { id: c.id, status: c.status, last_seq: c.last_seq }),
+            conversation: conversation.map(|c| ConversationRef { id: c.id, status: c.status, last_seq: c.last_seq, satisfaction_requested }),
             messages,
             read_seq,
             identity_verified: visitor.visitor.identity_verified,

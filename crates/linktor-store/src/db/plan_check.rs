@@ -5,10 +5,23 @@
 use std::{collections::HashSet, sync::Mutex};
 
 /// Tables that grow with every visitor or message.
-const GROWING: [&str; 5] = ["messages", "conversations", "visitors", "webhook_deliveries", "agent_sessions"];
+const GROWING: [&str; 9] = [
+    "messages",
+    "conversations",
+    "visitors",
+    "webhook_deliveries",
+    "agent_sessions",
+    "conversation_activity",
+    "conversation_labels",
+    "satisfaction_ratings",
+    "visitor_pages",
+];
 /// Statements that scan on purpose: rare maintenance, not the hot path
 /// (a visitor's retention is a per-row expression no index can serve).
-const MAY_SCAN: [&str; 1] = ["DELETE FROM visitors WHERE retention_days IS NOT NULL"];
+const MAY_SCAN: [&str; 2] = [
+    "DELETE FROM visitors WHERE retention_days IS NOT NULL",
+    "DELETE FROM visitor_pages WHERE visitor_id IN (SELECT id FROM visitors WHERE retention_days IS NOT NULL",
+];
 
 static SEEN: Mutex<Option<HashSet<String>>> = Mutex::new(None);
 

@@ -7,4 +7,9 @@ export type SessionRequest = { channelId: ChannelId, token?: string, user?: Visi
 /**
  * The browser's language tag (`navigator.language`).
  */
-language?: string, privacy?: SessionPrivacy, };
+language?: string, 
+/**
+ * The browser's time zone (`Intl.DateTimeFormat().resolvedOptions().timeZone`),
+ * so agents see the visitor's local time.
+ */
+timezone?: string, privacy?: SessionPrivacy, };

@@ -251,6 +251,12 @@ pub struct SessionRequest {
     #[ts(optional)]
     #[schema(max_length = 35)]
     pub language: Option<String>,
+    /// The browser's time zone (`Intl.DateTimeFormat().resolvedOptions().timeZone`),
+    /// so agents see the visitor's local time.
+    #[serde(default)]
+    #[ts(optional)]
+    #[schema(pattern = "^[A-Za-z0-9_+/-]{1,64}$", examples("Europe/Lisbon"))]
+    pub timezone: Option<String>,
     #[serde(default)]
     #[ts(optional)]
     pub privacy: Option<SessionPrivacy>,

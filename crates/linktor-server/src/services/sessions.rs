@@ -43,6 +43,10 @@ impl AppState {
         let page = short("page", req.page, 2048)?;
         let referrer = short("referrer", req.referrer, 2048)?;
         let language = short("language", req.language, 35)?;
+        let timezone = req.timezone;
+        if timezone.as_deref().is_some_and(|t| t.is_empty() || t.len() > 64 || !t.bytes().all(|b| b.is_ascii_alphanumeric() || b"_+/-".contains(&b))) {
+            return Err(ValidationError::new("timezone", "an IANA time zone name, like Europe/Lisbon").into());
+        }
         let user = req.user.unwrap_or_default();
         user.validate()?;
         if let Some(p) = &req.privacy {
@@ -89,7 +93,8 @@ impl AppState {
         let anonymize = settings.privacy.anonymize_ip || privacy.anonymize_ip.unwrap_or(false);
         let ip = if anonymize { anonymize_ip(from.ip) } else { from.ip };
         let mut context: BTreeMap<String, String> = existing.as_ref().map(|v| v.visitor.context.clone()).unwrap_or_default();
-        for (k, v) in [("page", page), ("referrer", referrer), ("language", language), ("userAgent", from.user_agent), ("ip", Some(ip.to_string()))] {
+        let viewed = page.clone();
+        for (k, v) in [("page", page), ("referrer", referrer), ("language", language), ("timezone", timezone), ("userAgent", from.user_agent), ("ip", Some(ip.to_string()))] {
             if let Some(v) = v {
                 context.insert(k.into(), v);
             }
@@ -119,6 +124,11 @@ impl AppState {
                     .await?
             }
         };
+        // The page this session starts on is the first of the pages agents see;
+        // one the side panel cannot link to (not http) is left out, not refused.
+        if let Some(url) = viewed.filter(|u| linktor_core::content::url_field("page", u).is_ok()) {
+            self.store.add_page_view(&channel.account_id, &visitor.visitor.id, &url, None).await?;
+        }
 
         let conversation = self.store.current_conversation(&channel.account_id, &visitor.visitor.id).await?;
         let (messages, read_seq) = match &conversation {

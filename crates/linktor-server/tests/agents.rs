@@ -10,62 +10,7 @@ use linktor_core::agent::AgentRole;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::Duration;
-use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message as WsMessage};
-
-const PASSWORD: &str = "correct horse battery";
-
-/// A signed-in dashboard: its cookie and CSRF token.
-struct Dashboard {
-    cookie: String,
-    csrf: String,
-    agent: Value,
-}
-
-impl Dashboard {
-    async fn call(&self, srv: &TestServer, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        self.call_with(srv, method, path, body, true).await
-    }
-
-    async fn call_with(&self, srv: &TestServer, method: Method, path: &str, body: Option<Value>, csrf: bool) -> (u16, Value) {
-        let mut req = srv.http.request(method, srv.url(path)).header("cookie", &self.cookie);
-        if csrf {
-            req = req.header("x-csrf-token", &self.csrf);
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let r = req.send().await.unwrap();
-        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn socket(&self, srv: &TestServer, origin: &str) -> Result<Socket, u16> {
-        let mut req = format!("{}/v1/agent/ws", srv.base.replace("http://", "ws://")).into_client_request().unwrap();
-        req.headers_mut().insert("origin", origin.parse().unwrap());
-        req.headers_mut().insert("cookie", self.cookie.parse().unwrap());
-        match tokio_tungstenite::connect_async(req).await {
-            Ok((ws, _)) => Ok(Socket { ws }),
-            Err(tokio_tungstenite::tungstenite::Error::Http(r)) => Err(r.status().as_u16()),
-            Err(e) => panic!("connect failed: {e}"),
-        }
-    }
-}
-
-async fn add_agent(srv: &TestServer, account: &linktor_core::AccountId, email: &str, role: AgentRole) {
-    linktor_server::services::agents::create_agent(&srv.state().store, account, email, "Ana Agent", role, PASSWORD).await.unwrap();
-}
-
-async fn login(srv: &TestServer, email: &str, password: &str) -> (u16, Value, Option<String>) {
-    let r = srv.http.post(srv.url("/v1/auth/login")).json(&json!({ "email": email, "password": password })).send().await.unwrap();
-    let cookie = r.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_owned());
-    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null), cookie)
-}
-
-async fn sign_in(srv: &TestServer, email: &str) -> Dashboard {
-    let (status, body, cookie) = login(srv, email, PASSWORD).await;
-    assert_eq!(status, 200, "{body}");
-    let cookie = cookie.expect("session cookie");
-    Dashboard { cookie: cookie.split(';').next().unwrap().to_owned(), csrf: body["csrfToken"].as_str().unwrap().to_owned(), agent: body["agent"].clone() }
-}
+use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 #[tokio::test]
 async fn sign_in_sets_a_strict_http_only_cookie_and_changes_need_the_csrf_token() {
@@ -317,6 +262,11 @@ async fn availability_switches_open_widgets_between_online_and_offline() {
     let srv = TestServer::start().await;
     add_agent(&srv, &srv.account, "ana@example.com", AgentRole::Agent).await;
     let ana = sign_in(&srv, "ana@example.com").await;
+    assert_eq!(ana.agent["availability"], "online", "a new agent starts online");
+    let (status, _) = ana.call(&srv, Method::PUT, "/v1/agents/me/availability", Some(json!({ "availability": "away" }))).await;
+    assert_eq!(status, 200);
+    // The chosen status is kept across sign-ins.
+    assert_eq!(sign_in(&srv, "ana@example.com").await.agent["availability"], "away");
     let mut feed = ana.socket(&srv, &srv.base).await.unwrap();
     feed.next_of("ready").await;
     let visitor = srv.visitor().await;

@@ -244,3 +244,61 @@ impl Receiver {
         panic!("no {event} webhook within 5 s");
     }
 }
+
+// The dashboard's side: signed-in agents.
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A signed-in dashboard: its cookie and CSRF token.
+pub struct Dashboard {
+    pub cookie: String,
+    pub csrf: String,
+    pub agent: Value,
+}
+
+impl Dashboard {
+    pub async fn call(&self, srv: &TestServer, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        self.call_with(srv, method, path, body, true).await
+    }
+
+    pub async fn call_with(&self, srv: &TestServer, method: reqwest::Method, path: &str, body: Option<Value>, csrf: bool) -> (u16, Value) {
+        let mut req = srv.http.request(method, srv.url(path)).header("cookie", &self.cookie);
+        if csrf {
+            req = req.header("x-csrf-token", &self.csrf);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let r = req.send().await.unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn socket(&self, srv: &TestServer, origin: &str) -> Result<Socket, u16> {
+        let mut req = format!("{}/v1/agent/ws", srv.base.replace("http://", "ws://")).into_client_request().unwrap();
+        req.headers_mut().insert("origin", origin.parse().unwrap());
+        req.headers_mut().insert("cookie", self.cookie.parse().unwrap());
+        match tokio_tungstenite::connect_async(req).await {
+            Ok((ws, _)) => Ok(Socket { ws }),
+            Err(tokio_tungstenite::tungstenite::Error::Http(r)) => Err(r.status().as_u16()),
+            Err(e) => panic!("connect failed: {e}"),
+        }
+    }
+}
+
+pub async fn add_agent(srv: &TestServer, account: &linktor_core::AccountId, email: &str, role: linktor_core::agent::AgentRole) {
+    linktor_server::services::agents::create_agent(&srv.state().store, account, email, "Ana Agent", role, PASSWORD).await.unwrap();
+}
+
+pub async fn login(srv: &TestServer, email: &str, password: &str) -> (u16, Value, Option<String>) {
+    let r = srv.http.post(srv.url("/v1/auth/login")).json(&json!({ "email": email, "password": password })).send().await.unwrap();
+    let cookie = r.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_owned());
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null), cookie)
+}
+
+pub async fn sign_in(srv: &TestServer, email: &str) -> Dashboard {
+    let (status, body, cookie) = login(srv, email, PASSWORD).await;
+    assert_eq!(status, 200, "{body}");
+    let cookie = cookie.expect("session cookie");
+    Dashboard { cookie: cookie.split(';').next().unwrap().to_owned(), csrf: body["csrfToken"].as_str().unwrap().to_owned(), agent: body["agent"].clone() }
+}
+

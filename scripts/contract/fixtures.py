@@ -116,6 +116,12 @@ if not deliveries:
     sys.exit("fixture: the message made no webhook delivery")
 out("CONTRACT_DELIVERY_ID", deliveries[0]["id"])
 
+# Labels and saved replies: one of each to use, one of each to delete.
+out("CONTRACT_LABEL", call("POST", "/v1/labels", {"name": "contract"}, key=KEY)[1]["name"])
+out("CONTRACT_SPARE_LABEL", call("POST", "/v1/labels", {"name": "contract-spare"}, key=KEY)[1]["name"])
+out("CONTRACT_SAVED_REPLY_ID", call("POST", "/v1/saved-replies", {"shortcut": "contract", "text": "Hi {{visitor.name}}"}, key=KEY)[1]["id"])
+out("CONTRACT_SPARE_SAVED_REPLY_ID", call("POST", "/v1/saved-replies", {"shortcut": "contract-spare", "text": "Bye"}, key=KEY)[1]["id"])
+
 # An uploaded file (a 1×1 PNG), as the dashboard uploads one.
 def chunk(kind, data):
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))

@@ -14,7 +14,9 @@ phase's requests):
   refuses too, so the case still tests what it meant to;
 - names that must be unique within their list (form fields, buttons), a
   rule JSON Schema cannot state (the document says it in words), are made
-  unique within their limits.
+  unique within their limits; so are new label names and saved-reply
+  shortcuts within the account (a repeat is a documented 409), and a
+  conversation's labels name the account's label (a label must exist).
 """
 
 import json
@@ -43,6 +45,19 @@ UNIQUE = [
     (("content", "interactive", "buttons"), "id"),
     (("content", "card", "buttons"), "id"),
 ]
+
+
+# `^[a-z0-9_-]{1,N}$`: label names (40) and shortcuts (32).
+SLUG = re.compile(r"^[a-z0-9_-]+$")
+made = 0
+
+
+def fresh(value, limit):
+    """A valid slug made unique in this run: `value` with a counter, within `limit`."""
+    global made
+    made += 1
+    suffix = f"-{made}"
+    return value[: limit - len(suffix)] + suffix
 
 
 def at(body, path):
@@ -85,3 +100,10 @@ def before_call(context, case, kwargs):
         body["url"] = ENV["CONTRACT_WEBHOOK_SINK"] if HTTP_URL.search(body["url"]) else "javascript:void(0)"
     for path, key in UNIQUE:
         make_unique(at(body, path), key)
+    slug = {("POST", "/v1/labels"): ("name", 40), ("POST", "/v1/saved-replies"): ("shortcut", 32),
+            ("PUT", "/v1/saved-replies/{saved_reply_id}"): ("shortcut", 32)}.get(op)
+    if slug and isinstance(body, dict) and isinstance(body.get(slug[0]), str) and SLUG.match(body[slug[0]]) \
+            and len(body[slug[0]]) <= slug[1]:
+        body[slug[0]] = fresh(body[slug[0]], slug[1])
+    if op == ("PUT", "/v1/conversations/{conversation_id}/labels") and isinstance(body, dict) and isinstance(body.get("labels"), list):
+        body["labels"] = [ENV["CONTRACT_LABEL"] if isinstance(l, str) and SLUG.match(l) and len(l) <= 40 else l for l in body["labels"]]

@@ -58,7 +58,20 @@ async fn nodes_share_conversations_through_nats_and_postgres() {
     assert_eq!(r.status(), 201);
     assert_eq!(on_a.next_of("message").await["message"]["content"]["text"], "from B");
     on_a.send(json!({ "type": "message.send", "clientId": "c1", "content": { "type": "text", "text": "from the visitor" } })).await;
-    on_a.next_of("ack").await;
+    let conversation = on_a.next_of("ack").await["message"]["conversationId"].as_str().unwrap().to_owned();
+
+    // Resolved through node B: the widget on node A is asked for a rating,
+    // rates there, and node B's API sees it; then the conversation reopens.
+    let r = api(&base_b, Method::POST, &format!("/v1/conversations/{conversation}/resolve"), None).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(on_a.next_of("conversation").await["conversation"]["satisfactionRequested"], true);
+    on_a.send(json!({ "type": "satisfaction.submit", "rating": 5 })).await;
+    assert_eq!(on_a.next_of("conversation").await["conversation"].get("satisfactionRequested"), None);
+    let activity: serde_json::Value =
+        api(&base_b, Method::GET, &format!("/v1/conversations/{conversation}/activity"), None).await.unwrap().json().await.unwrap();
+    assert_eq!(activity[0]["rating"], 5);
+    api(&base_b, Method::POST, &format!("/v1/conversations/{conversation}/reopen"), None).await.unwrap();
+    on_a.next_of("conversation").await;
 
     // Node A goes away; the visitor resumes on node B and misses nothing.
     drop(on_a);

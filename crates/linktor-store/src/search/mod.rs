@@ -367,3 +367,26 @@ impl Store {
         Ok(out)
     }
 }
+
+#[cfg(feature = "testing")]
+impl Store {
+    /// Takes the search index away, as a database from before it was
+    /// (rows written meanwhile are not indexed), for testing the upgrade.
+    pub async fn drop_search_index(&self) -> Result<()> {
+        let drops = match self.dialect {
+            Dialect::Sqlite => SQLITE_DROP,
+            Dialect::Postgres => PG_DROP,
+        };
+        let mut tx = self.begin_write().await?;
+        for sql in drops {
+            query(sql).execute(&mut tx).await?;
+        }
+        query("DELETE FROM server_settings WHERE key = 'search_index'").execute(&mut tx).await?;
+        tx.commit().await
+    }
+
+    /// What start-up does: the index built (and backfilled) unless current.
+    pub async fn ensure_search_index(&self) -> Result<()> {
+        ensure_schema(&self.pool, self.dialect).await
+    }
+}

@@ -66,11 +66,13 @@ for (const database of ['sqlite', 'postgres']) {
       await box.fill('dupont');
       await until(async () => (await items.count()) === 1 && (await items.first().locator('.conv-snippet mark').innerText()) === 'Dupont', 10_000, 'found by name');
       await box.fill('invoice blue');
-      await until(async () => (await items.count()) === 1, 10_000, 'both words in one message');
+      const marks = async () => (await items.count()) === 1 && (await items.first().locator('.conv-snippet mark').allInnerTexts()).join('|');
+      await until(async () => (await marks()) === 'invoice|blue', 10_000, 'both words in one message, marked');
 
       // The result opens the thread at the matching message, not at its end.
       await reneeItem.click();
-      await page.waitForURL((u) => u.pathname.startsWith('/app/inbox/conv_') && u.searchParams.get('message') === hit.id);
+      const opened = () => new URL(page.url());
+      await until(async () => opened().pathname.startsWith('/app/inbox/conv_') && opened().searchParams.get('message') === hit.id, 10_000, 'the thread of the hit opened');
       const found = page.locator(`.msg-row[data-message-id="${hit.id}"]`);
       await found.waitFor();
       await until(async () => (await found.getAttribute('class')).includes('msg-found'), 10_000, 'the message is marked');

@@ -4,6 +4,7 @@ import type { ChannelId } from "./ChannelId";
 import type { ConversationId } from "./ConversationId";
 import type { ConversationStatus } from "./ConversationStatus";
 import type { Message } from "./Message";
+import type { SearchMatch } from "./SearchMatch";
 import type { Visitor } from "./Visitor";
 import type { VisitorId } from "./VisitorId";
 
@@ -14,7 +15,12 @@ export type ConversationSummary = {
 /**
  * Visitor messages after the agents' read mark.
  */
-unreadCount: number, lastMessage?: Message, visitor: Visitor, id: ConversationId, channelId: ChannelId, visitorId: VisitorId, status: ConversationStatus, assigneeId?: AgentId, lastSeq: number, 
+unreadCount: number, lastMessage?: Message, visitor: Visitor, 
+/**
+ * With `q`: where the search matched (the latest matching message, or
+ * the visitor's details), for showing the hit and jumping to it.
+ */
+searchMatch?: SearchMatch, id: ConversationId, channelId: ChannelId, visitorId: VisitorId, status: ConversationStatus, assigneeId?: AgentId, lastSeq: number, 
 /**
  * Answers of the pre-chat form.
  */

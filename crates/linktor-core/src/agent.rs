@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use crate::{
     api::{Conversation, Visitor},
-    AgentId, ChannelId, Content, ConversationId, Message, Reader, Sender, TypingState, ValidationError, VisitorId,
+    AgentId, ChannelId, Content, ConversationId, Message, MessageId, Reader, Sender, TypingState, ValidationError, VisitorId,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
@@ -146,6 +146,46 @@ pub struct ConversationSummary {
     #[ts(optional)]
     pub last_message: Option<Message>,
     pub visitor: Visitor,
+    /// With `q`: where the search matched (the latest matching message, or
+    /// the visitor's details), for showing the hit and jumping to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub search_match: Option<SearchMatch>,
+}
+
+/// Where a search matched a conversation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchMatch {
+    pub source: MatchSource,
+    /// The latest matching message (`source: message`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub message_id: Option<MessageId>,
+    /// Its seq, to load the thread around it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub seq: Option<i64>,
+    /// An excerpt of the matching text, cut into pieces: those with
+    /// `highlight` are the words that matched. Plain text, never markup.
+    pub snippet: Vec<SnippetPart>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchSource {
+    /// A message's text (button titles, card text and file names included).
+    Message,
+    /// The visitor's name or email.
+    Visitor,
+    /// The answers of the pre-chat or offline form.
+    Form,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct SnippetPart {
+    pub text: String,
+    pub highlight: bool,
 }
 
 /// `GET /v1/analytics`.

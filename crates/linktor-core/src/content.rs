@@ -255,7 +255,7 @@ impl Content {
         }
     }
 
-    /// A short plain-text rendering, for search, previews and notifications.
+    /// A short plain-text rendering, for previews and notifications (search uses `search_text`).
     pub fn preview(&self) -> String {
         match self {
             Content::Text { text } => text.clone(),
@@ -264,6 +264,23 @@ impl Content {
             Content::Interactive { interactive: Interactive::Buttons { body, .. } } => body.text.clone(),
             Content::Card { card } => card.title.clone(),
         }
+    }
+
+    /// Every word a search finds the message by: the text, an image's
+    /// caption and file name, a file's name, buttons' body and labels, a
+    /// card's title, subtitle and button labels. One line each.
+    pub fn search_text(&self) -> String {
+        fn labels(buttons: &[Button]) -> impl Iterator<Item = &str> {
+            buttons.iter().map(|b| b.label.as_str())
+        }
+        let parts: Vec<&str> = match self {
+            Content::Text { text } => vec![text],
+            Content::Image { image } => image.caption.iter().chain(image.name.iter()).map(String::as_str).collect(),
+            Content::File { file } => vec![&file.name],
+            Content::Interactive { interactive: Interactive::Buttons { body, buttons } } => std::iter::once(body.text.as_str()).chain(labels(buttons)).collect(),
+            Content::Card { card } => std::iter::once(card.title.as_str()).chain(card.subtitle.as_deref()).chain(labels(&card.buttons)).collect(),
+        };
+        parts.join("\n")
     }
 
     pub fn validate(&self) -> Result<(), ValidationError> {

@@ -9,7 +9,13 @@ use crate::db::{query, Conn, Row};
 use crate::visitors::{visitor_from_row, VisitorRecord};
 use std::collections::BTreeMap;
 
-use crate::{json_col, now_ms, to_json, to_time, webhooks::EndpointCache, Result, Store, StoreError};
+use crate::{
+    json_col, now_ms,
+    search::{self, SearchQuery},
+    to_json, to_time,
+    webhooks::EndpointCache,
+    Result, Store, StoreError,
+};
 
 #[derive(Clone, Debug, Default)]
 pub struct ConversationFilter {
@@ -20,13 +26,20 @@ pub struct ConversationFilter {
     pub visitor: Option<VisitorId>,
     /// Only conversations with this label.
     pub label: Option<String>,
-    /// Matches visitor name, email or message text, case-insensitively.
+    /// Full-text search of message text, visitor name and email, and form
+    /// answers (`search::SearchQuery`); blank is no search.
     pub search: Option<String>,
     /// Only conversations whose last activity is older than this (paging).
     pub before_ms: Option<i64>,
     pub limit: i64,
 }
 
+impl ConversationFilter {
+    /// The search, unless blank.
+    pub(crate) fn search_text(&self) -> Option<&str> {
+        self.search.as_deref().map(str::trim).filter(|q| !q.is_empty())
+    }
+}
 
 /// The names a conversation's columns have in a result: their own, or
 /// prefixed where a join also returns another table's `id`, `created_at`…
@@ -188,8 +201,11 @@ impl Store {
         Ok((visitor_from_row(&row)?, conversation))
     }
 
+    /// Conversations of the account, newest activity first. With `search`,
+    /// only those it finds (see `search`): a search of no word at all
+    /// (`"*"`, an emoji) finds nothing.
     pub async fn list_conversations(&self, account: &AccountId, filter: &ConversationFilter) -> Result<Vec<Conversation>> {
-        let mut sql = String::from("SELECT c.* FROM conversations c JOIN visitors v ON v.id = c.visitor_id WHERE c.account_id = $1 AND c.last_activity_at < $2");
+        let mut sql = String::from("SELECT c.* FROM conversations c WHERE c.account_id = $1 AND c.last_activity_at < $2");
         // Placeholders $1 and $2 are the account and the paging bound; filters follow.
         let mut binds: Vec<String> = Vec::new();
         let mut next = |value: String| {
@@ -217,12 +233,10 @@ impl Store {
                 next(label.clone())
             ));
         }
-        if let Some(q) = filter.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            let pattern = format!("%{}%", q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-            let (a, b) = (next(pattern.clone()), next(pattern));
-            sql.push_str(&format!(
-                " AND (LOWER(v.user_json) LIKE {a} ESCAPE '\\' OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.search_text LIKE {b} ESCAPE '\\'))"
-            ));
+        if let Some(text) = filter.search_text() {
+            let Some(q) = SearchQuery::parse(text) else { return Ok(Vec::new()) };
+            next(search::bound(self.dialect, &q));
+            sql.push_str(&format!(" AND {}", search::condition(self.dialect, 1, binds.len() + 2)));
         }
         let limit = format!("${}", binds.len() + 3);
         sql.push_str(&format!(" ORDER BY c.last_activity_at DESC, c.id LIMIT {limit}"));

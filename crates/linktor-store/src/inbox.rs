@@ -13,8 +13,17 @@ use crate::db::query;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::{
-    messages::message_from_row, placeholders, visitors::visitor_from_row, ConversationFilter, Result, Store, StoreError,
+    messages::message_from_row,
+    placeholders,
+    search::{Found, SearchQuery},
+    visitors::visitor_from_row,
+    ConversationFilter, Result, Store, StoreError,
 };
+
+/// A visitor's name and email, as the search index holds them.
+fn visitor_search_text(user: &linktor_core::VisitorUser) -> String {
+    [user.name.as_deref(), user.email.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ")
+}
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -90,6 +99,22 @@ impl Store {
             visitors.insert(v.id.clone(), v);
         }
 
+        // Where a search matched each conversation.
+        let mut matched = match filter.search_text().and_then(SearchQuery::parse) {
+            Some(q) => {
+                let found: Vec<Found> = conversations
+                    .iter()
+                    .map(|c| Found {
+                        id: &c.id,
+                        visitor_text: visitors.get(&c.visitor_id).map(|v| visitor_search_text(&v.user)).unwrap_or_default(),
+                        form_text: c.pre_chat.values().cloned().collect::<Vec<_>>().join(" "),
+                    })
+                    .collect();
+                self.search_matches(account, &q, &found).await?
+            }
+            None => HashMap::new(),
+        };
+
         conversations
             .into_iter()
             .map(|conversation: Conversation| {
@@ -97,6 +122,7 @@ impl Store {
                 Ok(ConversationSummary {
                     unread_count: unread.get(conversation.id.as_str()).copied().unwrap_or(0),
                     last_message: last.remove(&conversation.id),
+                    search_match: matched.remove(&conversation.id),
                     visitor,
                     conversation,
                 })

@@ -1,7 +1,7 @@
 //! Linktor's storage: one `Store` over SQLite (default) or PostgreSQL, with
 //! versioned migrations run at start-up. The SQL is portable and written once
-//! (sqlx's `Any` driver); where the dialects differ (row locking) the
-//! `Dialect` says so. Every query is scoped by account: a row of one account
+//! (sqlx's `Any` driver); where the dialects differ (row locking, the
+//! full-text index of `search`) the `Dialect` says so. Every query is scoped by account: a row of one account
 //! is never read or changed through another.
 
 mod accounts;
@@ -16,6 +16,7 @@ mod messages;
 mod receipts;
 mod retention;
 mod saved_replies;
+pub mod search;
 mod sessions;
 mod visitors;
 mod webhooks;
@@ -149,6 +150,7 @@ impl Store {
         } else {
             return Err(StoreError::Corrupt(format!("unsupported database URL scheme in `{url}`")));
         };
+        search::ensure_schema(&pool, dialect).await?;
         Ok(Self { pool, dialect, presence_ms: DEFAULT_PRESENCE_MS, handoff: None })
     }
 

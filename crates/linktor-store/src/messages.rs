@@ -306,7 +306,7 @@ impl<'b> AppendBatch<'b> {
                     .bind(to_json(&message.content))
                     .bind(message.client_id.as_deref())
                     .bind(message.reply_to.as_ref().map(|r| r.as_str()))
-                    .bind(message.content.preview().to_lowercase())
+                    .bind(message.content.search_text())
                     .bind(now);
             }
             for row in q.fetch_all(&mut *tx).await? {

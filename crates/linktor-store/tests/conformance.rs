@@ -43,6 +43,13 @@ conformance!(
     a_resolution_is_rated_once_and_counted,
     page_views_keep_the_latest,
     retention_takes_what_belongs_to_a_conversation,
+    search_finds_words_and_prefixes_in_any_content,
+    search_finds_visitors_and_form_answers,
+    search_never_crosses_accounts,
+    search_takes_hostile_queries_as_words,
+    search_forgets_deleted_conversations,
+    search_orders_and_pages_like_the_list,
+    search_index_is_backfilled_on_upgrade,
 );
 
 struct Fixture {
@@ -807,4 +814,247 @@ async fn retention_takes_what_belongs_to_a_conversation(store: &Store) {
         assert_eq!(n, 0, "{table}");
     }
     assert!(store.label(&old.account, "vip").await.is_ok(), "the account's label stays");
+}
+
+// ---- Search ----
+
+fn search(q: &str) -> ConversationFilter {
+    ConversationFilter { search: Some(q.into()), limit: 50, ..Default::default() }
+}
+
+/// The ids of the conversations `q` finds in `account`, in the list's order.
+async fn found(store: &Store, account: &AccountId, q: &str) -> Vec<linktor_core::ConversationId> {
+    store.list_conversations(account, &search(q)).await.unwrap_or_else(|e| panic!("search {q:?}: {e}")).into_iter().map(|c| c.id).collect()
+}
+
+/// Another conversation of the fixture's account, with a visitor of its own.
+async fn another_conversation(store: &Store, f: &Fixture, user: VisitorUser) -> Fixture {
+    let v = store.create_visitor(plain_visitor(&f.account, &f.channel, user)).await.unwrap();
+    let c = store.create_conversation(&f.account, &f.channel, &v.visitor.id, &BTreeMap::new(), |_| vec![]).await.unwrap();
+    Fixture { account: f.account.clone(), channel: f.channel.clone(), visitor: v.visitor.id, conversation: c.id }
+}
+
+fn with_content(f: &Fixture, content: Content) -> NewMessage {
+    NewMessage { content, ..text_message(f, None, "") }
+}
+
+async fn search_finds_words_and_prefixes_in_any_content(store: &Store) {
+    use linktor_core::content::{Button, Card, FileContent, ImageContent, Interactive, InteractiveBody};
+    let f = fixture(store).await;
+    let (pricing, _) = append(store, text_message(&f, None, "Do you offer ENTERPRISE pricing? 100%")).await;
+    let b = another_conversation(store, &f, VisitorUser::default()).await;
+    append(store, text_message(&b, None, "Crème brûlée à São Paulo")).await;
+    let c = another_conversation(store, &f, VisitorUser::default()).await;
+    let button = |id: &str, label: &str| Button { id: id.into(), label: label.into(), url: None };
+    append(store, with_content(&c, Content::Card { card: Card { title: "Winter jacket".into(), subtitle: Some("Waterproof shell".into()), image_url: None, buttons: vec![button("buy", "Add to basket")] } })).await;
+    append(store, with_content(&c, Content::Interactive { interactive: Interactive::Buttons { body: InteractiveBody { text: "How did we do?".into() }, buttons: vec![button("great", "Splendid")] } })).await;
+    append(store, with_content(&c, Content::File { file: FileContent { url: "https://example.com/f".into(), name: "invoice-2026.pdf".into(), size: None, mime_type: None } })).await;
+    let (photo, _) = append(store, with_content(&c, Content::Image { image: ImageContent { url: "https://example.com/i".into(), caption: Some("the broken hinge".into()), name: Some("IMG_0042.jpg".into()), size: None } })).await;
+    let d = another_conversation(store, &f, VisitorUser::default()).await;
+    append(store, text_message(&d, None, "שלום, אני צריך עזרה مرحبا 👋")).await;
+
+    // Whole words and word prefixes, whatever the case; not the middle of a word.
+    assert_eq!(found(store, &f.account, "enterprise").await, [f.conversation.clone()]);
+    assert_eq!(found(store, &f.account, "ENTERP").await, [f.conversation.clone()]);
+    assert_eq!(found(store, &f.account, "pricing enterprise").await, [f.conversation.clone()], "every word, in any order");
+    assert!(found(store, &f.account, "terprise").await.is_empty());
+    assert!(found(store, &f.account, "enterprise jacket").await.is_empty(), "all words within one message");
+    // Accents fold both ways.
+    assert_eq!(found(store, &f.account, "creme brulee").await, [b.conversation.clone()]);
+    assert_eq!(found(store, &f.account, "SÃO").await, [b.conversation.clone()]);
+    assert_eq!(found(store, &f.account, "paulo crème").await, [b.conversation.clone()]);
+    // Card title, subtitle and buttons, buttons' body and labels, file and image names.
+    for q in ["jacket", "waterproof", "basket", "how did", "splendid", "invoice", "2026", "hinge", "img_0042"] {
+        assert_eq!(found(store, &f.account, q).await, [c.conversation.clone()], "{q}");
+    }
+    // Other scripts.
+    assert_eq!(found(store, &f.account, "שלום").await, [d.conversation.clone()]);
+    assert_eq!(found(store, &f.account, "مرحبا").await, [d.conversation.clone()]);
+
+    // Each hit says where: the latest matching message, with the words marked.
+    let list = store.list_conversation_summaries(&f.account, &search("enterp")).await.unwrap();
+    let hit = list[0].search_match.as_ref().expect("a search match");
+    assert_eq!((hit.source, hit.message_id.as_ref(), hit.seq), (linktor_core::agent::MatchSource::Message, Some(&pricing.id), Some(1)));
+    let marked: Vec<&str> = hit.snippet.iter().filter(|p| p.highlight).map(|p| p.text.as_str()).collect();
+    assert_eq!(marked, ["ENTERPRISE"]);
+    assert_eq!(hit.snippet.iter().map(|p| p.text.as_str()).collect::<String>(), "Do you offer ENTERPRISE pricing? 100%");
+    let list = store.list_conversation_summaries(&f.account, &search("hinge")).await.unwrap();
+    assert_eq!(list[0].search_match.as_ref().unwrap().message_id.as_ref(), Some(&photo.id));
+    // A later matching message is the one shown.
+    let (later, _) = append(store, text_message(&f, None, "about enterprise again")).await;
+    let list = store.list_conversation_summaries(&f.account, &search("enterprise")).await.unwrap();
+    assert_eq!(list[0].search_match.as_ref().unwrap().message_id.as_ref(), Some(&later.id));
+    // Without a search, no match is given.
+    let plain = store.list_conversation_summaries(&f.account, &ConversationFilter { limit: 50, ..Default::default() }).await.unwrap();
+    assert!(plain.iter().all(|c| c.search_match.is_none()) && plain.len() == 4);
+}
+
+async fn search_finds_visitors_and_form_answers(store: &Store) {
+    let f = fixture(store).await; // John Doe, john@example.com
+    let other = another_conversation(store, &f, VisitorUser { name: Some("Zoë Ångström".into()), ..Default::default() }).await;
+    append(store, text_message(&other, None, "hello")).await;
+    for q in ["john", "DOE", "john doe", "john@example.com", "john@exam", "example.com"] {
+        assert_eq!(found(store, &f.account, q).await, [f.conversation.clone()], "{q}");
+    }
+    assert_eq!(found(store, &f.account, "zoe angstrom").await, [other.conversation.clone()]);
+    let list = store.list_conversation_summaries(&f.account, &search("john")).await.unwrap();
+    let hit = list[0].search_match.as_ref().unwrap();
+    assert_eq!((hit.source, hit.message_id.as_ref()), (linktor_core::agent::MatchSource::Visitor, None));
+    assert!(hit.snippet.iter().any(|p| p.highlight && p.text == "John"));
+
+    // A visitor's new name replaces the old one in the index.
+    let renamed = VisitorUser { name: Some("Johanna Smith".into()), email: Some("jo@example.org".into()), ..Default::default() };
+    store.update_visitor(&f.account, &f.visitor, &renamed, &BTreeMap::new(), None).await.unwrap();
+    assert!(found(store, &f.account, "doe").await.is_empty());
+    assert_eq!(found(store, &f.account, "smith").await, [f.conversation.clone()]);
+    assert_eq!(found(store, &f.account, "jo@example.org").await, [f.conversation.clone()]);
+
+    // Pre-chat and offline form answers.
+    let answers = BTreeMap::from([("company".to_owned(), "Globex Corporation".to_owned()), ("phone".to_owned(), "+1 555 0100".to_owned())]);
+    store.merge_pre_chat(&f.account, &other.conversation, &answers).await.unwrap();
+    assert_eq!(found(store, &f.account, "globex").await, [other.conversation.clone()]);
+    assert_eq!(found(store, &f.account, "555").await, [other.conversation.clone()]);
+    let list = store.list_conversation_summaries(&f.account, &search("globex corp")).await.unwrap();
+    assert_eq!(list[0].search_match.as_ref().unwrap().source, linktor_core::agent::MatchSource::Form);
+    // Field names are not searched, only answers.
+    assert!(found(store, &f.account, "company").await.is_empty());
+}
+
+async fn search_never_crosses_accounts(store: &Store) {
+    // Two accounts with the same visitor (John Doe) and the same words.
+    let a = fixture(store).await;
+    let b = fixture(store).await;
+    append(store, text_message(&a, None, "shared secret word")).await;
+    append(store, text_message(&b, None, "shared secret word")).await;
+    let b_form = BTreeMap::from([("company".to_owned(), "Initech".to_owned())]);
+    store.merge_pre_chat(&b.account, &b.conversation, &b_form).await.unwrap();
+    for q in ["secret", "john", "john@example.com"] {
+        assert_eq!(found(store, &a.account, q).await, [a.conversation.clone()], "{q}");
+        assert_eq!(found(store, &b.account, q).await, [b.conversation.clone()], "{q}");
+    }
+    assert!(found(store, &a.account, "initech").await.is_empty());
+    assert_eq!(found(store, &b.account, "initech").await, [b.conversation.clone()]);
+    let nobody = store.create_account("Empty").await.unwrap();
+    assert!(found(store, &nobody, "secret").await.is_empty());
+    // The filters still apply beside the search.
+    let other_channel = ConversationFilter { channel: Some(b.channel.clone()), ..search("secret") };
+    assert!(store.list_conversations(&a.account, &other_channel).await.unwrap().is_empty());
+}
+
+async fn search_takes_hostile_queries_as_words(store: &Store) {
+    let f = fixture(store).await;
+    append(store, text_message(&f, None, "Do you offer enterprise pricing? or NEAR discounts, NOT later")).await;
+    let one = [f.conversation.clone()];
+    // Query syntax of FTS5 and tsquery is only separators: these find the words.
+    for q in [
+        "\"enterprise", "enterprise\"", "\"enterprise pricing\"", "enterprise*", "*enterprise", "enterprise:*", "-enterprise",
+        "enterprise -pricing", "(enterprise)", "enterprise & pricing", "enterprise | pricing", "!enterprise", "enterprise OR",
+        "NEAR(discounts enterprise)", "enterprise NOT", "{enterprise}", "^enterprise", "enterprise\u{200f}", "\u{202e}enterprise",
+        "enterprise 🙂", "enterprise'", "enterprise\\", "enterprise\0", "enterprise;", "ENTERPRISE:PRI", "'enterprise'",
+    ] {
+        let list = store.list_conversations(&f.account, &search(q)).await.unwrap_or_else(|e| panic!("{q:?}: {e}"));
+        assert_eq!(list.into_iter().map(|c| c.id).collect::<Vec<_>>(), one, "{q:?}");
+    }
+    // Words that are operators elsewhere are words here.
+    assert_eq!(found(store, &f.account, "OR").await, one);
+    assert_eq!(found(store, &f.account, "near").await, one);
+    // No word at all: nothing is found (never everything, never an error).
+    for q in ["\"", "*", "\"*\"", "-", ":", "&|!", "()", "🙂👍", "\u{200f}\u{200e}", "\0", "' OR 1=1 --"] {
+        let list = store.list_conversations(&f.account, &search(q)).await.unwrap_or_else(|e| panic!("{q:?}: {e}"));
+        assert!(list.is_empty(), "{q:?}");
+    }
+    // SQL in the text is text; the tables are still there.
+    assert!(found(store, &f.account, "'; DROP TABLE messages; --").await.is_empty());
+    assert_eq!(store.messages_after(&f.account, &f.conversation, 0, 10).await.unwrap().len(), 1);
+    // Long input (the HTTP layer refuses it; the store still copes): 10 kB of words and of symbols.
+    let long_words = "enterprise ".repeat(1000);
+    assert_eq!(found(store, &f.account, &long_words).await, one);
+    let mixed: String = (0..10_000).map(|i| ['"', '*', '(', 'x', ' ', ':', '🙂', '\u{200f}', '-', 'é'][i % 10]).collect();
+    store.list_conversations(&f.account, &search(&mixed)).await.unwrap();
+    store.list_conversation_summaries(&f.account, &search(&mixed)).await.unwrap();
+}
+
+async fn search_forgets_deleted_conversations(store: &Store) {
+    let old = fixture(store).await;
+    append(store, text_message(&old, None, "ancient history")).await;
+    store.merge_pre_chat(&old.account, &old.conversation, &BTreeMap::from([("topic".to_owned(), "archaeology".to_owned())])).await.unwrap();
+    let fresh = another_conversation(store, &old, VisitorUser { name: Some("Fresh Visitor".into()), ..Default::default() }).await;
+    append(store, text_message(&fresh, None, "current affairs")).await;
+    assert_eq!(found(store, &old.account, "ancient").await, [old.conversation.clone()]);
+    // Past retention: the conversation, its messages and its visitor go.
+    let long_ago = linktor_store::now_ms() - 400 * 86_400_000;
+    query("UPDATE conversations SET last_activity_at = $1 WHERE id = $2").bind(long_ago).bind(old.conversation.as_str()).execute(store.pool()).await.unwrap();
+    query("UPDATE visitors SET last_seen_at = $1 WHERE id = $2").bind(long_ago).bind(old.visitor.as_str()).execute(store.pool()).await.unwrap();
+    assert_eq!(store.purge_expired().await.unwrap(), 1);
+    for q in ["ancient", "history", "archaeology", "john", "john@example.com"] {
+        assert!(found(store, &old.account, q).await.is_empty(), "{q}");
+    }
+    assert_eq!(found(store, &old.account, "current").await, [fresh.conversation.clone()]);
+    // New rows (which may take the deleted rows' places) are found by their own words only.
+    let next = another_conversation(store, &old, VisitorUser { name: Some("Newcomer".into()), ..Default::default() }).await;
+    append(store, text_message(&next, None, "brand new question")).await;
+    assert_eq!(found(store, &old.account, "brand").await, [next.conversation.clone()]);
+    assert_eq!(found(store, &old.account, "newcomer").await, [next.conversation.clone()]);
+    assert!(found(store, &old.account, "ancient").await.is_empty());
+    if store.dialect() == linktor_store::Dialect::Sqlite {
+        // Nothing of the deleted rows is left in the index.
+        for (table, word) in [("messages_fts", "ancient"), ("visitors_fts", "john"), ("conversations_fts", "archaeology")] {
+            let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE {table} MATCH $1");
+            let n: i64 = query(&sql).bind(word).fetch_one(store.pool()).await.unwrap().try_get("n").unwrap();
+            assert_eq!(n, 0, "{table} still holds {word}");
+        }
+    }
+}
+
+async fn search_orders_and_pages_like_the_list(store: &Store) {
+    let f = fixture(store).await;
+    let mut matching = Vec::new();
+    for i in 0..7 {
+        let c = another_conversation(store, &f, VisitorUser::default()).await;
+        append(store, text_message(&c, None, if i % 2 == 0 { "a refund please" } else { "where is my order" })).await;
+        // Distinct, known activity times: i minutes after a fixed start.
+        query("UPDATE conversations SET last_activity_at = $1 WHERE id = $2").bind(1_700_000_000_000 + i * 60_000).bind(c.conversation.as_str()).execute(store.pool()).await.unwrap();
+        if i % 2 == 0 {
+            matching.push(c.conversation);
+        }
+    }
+    matching.reverse(); // newest activity first
+    assert_eq!(found(store, &f.account, "refund").await, matching);
+    let mut pages = Vec::new();
+    let mut before = None;
+    loop {
+        let page = store.list_conversations(&f.account, &ConversationFilter { limit: 2, before_ms: before, ..search("refund") }).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        before = Some(page.last().unwrap().last_activity_at.timestamp_millis());
+        pages.push(page.into_iter().map(|c| c.id).collect::<Vec<_>>());
+    }
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [2, 2]);
+    assert_eq!(pages.concat(), matching);
+    let resolved = ConversationFilter { status: Some(ConversationStatus::Resolved), ..search("refund") };
+    assert!(store.list_conversations(&f.account, &resolved).await.unwrap().is_empty());
+    store.set_conversation_status(&f.account, &matching[1], ConversationStatus::Resolved, |_| vec![]).await.unwrap();
+    assert_eq!(store.list_conversations(&f.account, &resolved).await.unwrap().into_iter().map(|c| c.id).collect::<Vec<_>>(), [matching[1].clone()]);
+}
+
+async fn search_index_is_backfilled_on_upgrade(store: &Store) {
+    let f = fixture(store).await;
+    append(store, text_message(&f, None, "before the index")).await;
+    // A database from before search: no index, rows written without one.
+    store.drop_search_index().await.unwrap();
+    let later = another_conversation(store, &f, VisitorUser { name: Some("Unindexed Person".into()), ..Default::default() }).await;
+    append(store, text_message(&later, None, "written while there was no index")).await;
+    store.merge_pre_chat(&f.account, &later.conversation, &BTreeMap::from([("city".to_owned(), "Lisbon".to_owned())])).await.unwrap();
+    // Start-up builds it, and every row is found.
+    store.ensure_search_index().await.unwrap();
+    store.ensure_search_index().await.unwrap(); // current: nothing to do
+    assert_eq!(found(store, &f.account, "before index").await, [f.conversation.clone()]);
+    assert_eq!(found(store, &f.account, "unindexed").await, [later.conversation.clone()]);
+    assert_eq!(found(store, &f.account, "while").await, [later.conversation.clone()]);
+    assert_eq!(found(store, &f.account, "lisbon").await, [later.conversation.clone()]);
+    assert_eq!(found(store, &f.account, "john").await, [f.conversation.clone()]);
+    // And it keeps up afterwards.
+    append(store, text_message(&f, None, "after the rebuild")).await;
+    assert_eq!(found(store, &f.account, "rebuild").await, [f.conversation.clone()]);
 }

@@ -10,11 +10,11 @@ import { linktorCli, startServer } from './server.mjs';
 
 export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery', name: 'Ada Admin' };
 
-/** One server (with the admin), one host site, one browser for a test file. */
-export function dashboardWorld() {
+/** One server (with the admin), one host site, one browser for a test file (or a describe block); `options` as startServer's. */
+export function dashboardWorld(options) {
   const w = {};
   before(async () => {
-    w.server = await startServer();
+    w.server = await startServer(options);
     createAgent(w.server, ADMIN);
     w.host = await startHost();
     w.browser = await launch();

@@ -1,6 +1,8 @@
 // Starts the real linktor server for a test file: a fresh data directory, a free port, a
 // WebChat channel allowed on localhost and 127.0.0.1, and an API key for agent replies
-// through the REST API (POST /v1/messages), as a customer's backend would send them.
+// through the REST API (POST /v1/messages), as a customer's backend would send them. On
+// SQLite by default; `{ database: 'postgres' }` gives it a PostgreSQL database of its own
+// (created with psql at LINKTOR_TEST_POSTGRES_URL, default the local server; dropped at stop).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
@@ -43,11 +45,12 @@ function cli(env, ...args) {
  * A running server. `channel(options)` makes another channel (its JSON); `agent` sends as the
  * business side through the REST API.
  */
-export async function startServer() {
+export async function startServer({ database = 'sqlite' } = {}) {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run cargo build -p linktor`);
   const dir = mkdtempSync(join(tmpdir(), 'linktor-e2e-'));
   const port = await freePort();
   const env = { LINKTOR_LISTEN: `127.0.0.1:${port}`, LINKTOR_DATA_DIR: dir, RUST_LOG: process.env.RUST_LOG || 'warn' };
+  const dropDatabase = database === 'postgres' ? postgresDatabase(env) : () => undefined;
   const channelOf = (name, ...extra) => cli(env, 'channel', 'create', '--name', name, '--allowed-domains', 'localhost,127.0.0.1', ...extra);
   const channel = channelOf('Website Chat');
   const { key } = cli(env, 'api-key', 'create', '--name', 't');
@@ -98,6 +101,22 @@ export async function startServer() {
       proc.kill('SIGTERM');
       await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
       rmSync(dir, { recursive: true, force: true });
+      dropDatabase();
     },
   };
+}
+
+/** A PostgreSQL database for one server (its URL set in `env`); returns what drops it. */
+function postgresDatabase(env) {
+  const admin = process.env.LINKTOR_TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `linktor_e2e_${process.pid}_${Date.now()}`;
+  const psql = (sql) => {
+    const r = spawnSync('psql', [admin, '-v', 'ON_ERROR_STOP=1', '-qc', sql], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`psql ${sql} failed (${r.status ?? r.error}): ${r.stderr}`);
+  };
+  psql(`CREATE DATABASE ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  env.LINKTOR_DATABASE_URL = url.toString();
+  return () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }

@@ -10,7 +10,7 @@ use linktor_core::{
     api::{Conversation, ErrorBody, Page, Visitor},
     ChannelId, ConversationId, ConversationStatus, Message, VisitorId,
 };
-use linktor_store::{ConversationFilter, Owned};
+use linktor_store::{search::terms::MAX_QUERY_CHARS, ConversationFilter, Owned};
 use serde::Deserialize;
 
 use super::{
@@ -29,7 +29,13 @@ pub struct ConversationQuery {
     status: Option<ConversationStatus>,
     channel_id: Option<ChannelId>,
     visitor_id: Option<VisitorId>,
-    /// Visitor name, email or message text.
+    /// Full-text search of message text (button labels, card text and file
+    /// names included), visitor name and email, and pre-chat or offline form
+    /// answers, without regard to case or accents. Its words (letters and
+    /// digits; anything else separates them) must all match, the last letters
+    /// of each as a prefix, within one message or within the visitor's
+    /// details; `john@example.com` is the three words in a row. Each item
+    /// found carries `searchMatch`. A `q` of no word at all finds nothing.
     #[param(max_length = 200)]
     q: Option<String>,
     /// Only conversations with this label.
@@ -58,8 +64,8 @@ fn cursor_ms(cursor: Option<&str>) -> ApiResult<Option<i64>> {
 pub async fn list(State(st): State<SharedState>, caller: InboxCaller, Query(q): Query<ConversationQuery>) -> ApiResult<Json<Page<ConversationSummary>>> {
     let account = caller.account;
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
-    if q.q.as_ref().is_some_and(|s| s.chars().count() > 200) {
-        return Err(linktor_core::ValidationError::new("q", "at most 200 characters").into());
+    if q.q.as_ref().is_some_and(|s| s.chars().count() > MAX_QUERY_CHARS) {
+        return Err(ApiError::BadRequest(format!("q: at most {MAX_QUERY_CHARS} characters")));
     }
     let (assignee, unassigned) = match q.assignee.as_deref() {
         None => (None, false),

@@ -1,6 +1,8 @@
 // The inbox: the conversation list (filters open / resolved / mine / unassigned, search,
 // newest activity first, unread counts, live from the agent socket), the open thread, and the
-// visitor panel beside it.
+// visitor panel beside it. Search runs on the server as the agent types; each result shows
+// where it matched (the words marked, as text nodes, never markup) and opens the thread at
+// the matching message. `/` focuses the search box, Escape clears it.
 
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from '../app';
@@ -9,7 +11,7 @@ import { ago } from '../lib/dates';
 import { socket } from '../lib/realtime';
 import { Link, navigate, usePath } from '../lib/router';
 import { preview } from '../lib/thread';
-import type { Conversation, ConversationSummary, Page, Visitor } from '../lib/types';
+import type { Conversation, ConversationSummary, Page, SearchMatch, Visitor } from '../lib/types';
 import { ErrorNote, PageTitle } from '../ui';
 import { Thread } from './Thread';
 import { VisitorPanel } from './VisitorPanel';
@@ -41,6 +43,21 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
   const openId = useRef(conversationId);
   openId.current = conversationId;
   const loadSeq = useRef(0);
+  const searchBox = useRef<HTMLInputElement>(null);
+
+  // `/` anywhere but in a field focuses the search box.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      const t = e.target as HTMLElement | null;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      e.preventDefault();
+      searchBox.current?.focus();
+      searchBox.current?.select();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
 
   const matches = useCallback(
     (c: Conversation) => (filter === 'resolved' ? c.status === 'resolved' : c.status === 'open' && (filter === 'open' || (filter === 'mine' ? c.assigneeId === me.id : !c.assigneeId))),
@@ -117,7 +134,8 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
     };
   }, [load, matches, q]);
 
-  const href = (id?: string, f: Filter = filter) => `/app/inbox${id ? '/' + encodeURIComponent(id) : ''}${query({ filter: f === 'open' ? undefined : f, q: q.trim() || undefined })}`;
+  const href = (id?: string, f: Filter = filter, message?: string) =>
+    `/app/inbox${id ? '/' + encodeURIComponent(id) : ''}${query({ filter: f === 'open' ? undefined : f, q: q.trim() || undefined, message })}`;
   const open = items.find((c) => c.id === conversationId);
   const onRead = useCallback((id: string) => setItems((list) => list.map((c) => (c.id === id && c.unreadCount ? { ...c, unreadCount: 0 } : c))), []);
   const onChange = useCallback((c: Conversation) => setItems((list) => list.map((x) => (x.id === c.id ? { ...x, ...c } : x))), []);
@@ -150,7 +168,22 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
             <label for="inbox-search" class="sr-only">
               Search conversations
             </label>
-            <input id="inbox-search" type="search" placeholder="Search name, email or message" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
+            <input
+              id="inbox-search"
+              ref={searchBox}
+              type="search"
+              placeholder="Search name, email or message  ( / )"
+              aria-keyshortcuts="/"
+              maxLength={200}
+              value={q}
+              onInput={(e) => setQ(e.currentTarget.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape' && q) {
+                  e.preventDefault();
+                  setQ('');
+                }
+              }}
+            />
           </form>
         </div>
         <h2 id="inbox-h" class="sr-only">
@@ -165,14 +198,21 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
             const channel = channels.find((ch) => ch.id === c.channelId)?.name;
             return (
               <li key={c.id}>
-                <Link class={`conv-item${c.id === conversationId ? ' selected' : ''}${unread ? ' unread' : ''}`} href={href(c.id)} aria-current={c.id === conversationId ? 'true' : undefined} focus={false}>
+                <Link
+                  class={`conv-item${c.id === conversationId ? ' selected' : ''}${unread ? ' unread' : ''}`}
+                  href={href(c.id, filter, c.searchMatch?.messageId)}
+                  aria-current={c.id === conversationId ? 'true' : undefined}
+                  focus={false}
+                >
                   <span class="conv-top">
                     <span class="conv-name">{name}</span>
                     <time class="conv-time" dateTime={c.lastActivityAt}>
                       {ago(c.lastActivityAt)}
                     </time>
                   </span>
-                  <span class="conv-preview">{typing[c.id] ? <em>typing…</em> : preview(c.lastMessage) || <span class="muted">No messages yet</span>}</span>
+                  <span class="conv-preview">
+                    {typing[c.id] ? <em>typing…</em> : c.searchMatch ? <Snippet match={c.searchMatch} /> : preview(c.lastMessage) || <span class="muted">No messages yet</span>}
+                  </span>
                   <span class="conv-bottom">
                     <span class="muted small">
                       {channel ?? ''}
@@ -199,7 +239,14 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
       </section>
       {conversationId ? (
         <>
-          <Thread key={conversationId} conversationId={conversationId} visitor={open ? visitorOf(open) : visitorId ? visitors[visitorId] : undefined} onChange={onChange} onRead={onRead} />
+          <Thread
+            key={conversationId}
+            conversationId={conversationId}
+            focusMessageId={params.get('message') ?? undefined}
+            visitor={open ? visitorOf(open) : visitorId ? visitors[visitorId] : undefined}
+            onChange={onChange}
+            onRead={onRead}
+          />
           {visitorId && <VisitorPanel visitorId={visitorId} conversation={threadConv} onVisitor={(v) => setVisitors((m) => ({ ...m, [v.id]: v }))} />}
         </>
       ) : (
@@ -208,5 +255,17 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
         </section>
       )}
     </div>
+  );
+}
+
+const SOURCE: Record<SearchMatch['source'], string> = { message: '', visitor: 'Visitor: ', form: 'Form: ' };
+
+/** Where a search matched: the excerpt, its matched words in <mark> (text nodes, never HTML). */
+function Snippet({ match }: { match: SearchMatch }) {
+  return (
+    <span class="conv-snippet">
+      {SOURCE[match.source] && <span class="muted">{SOURCE[match.source]}</span>}
+      {match.snippet.map((p) => (p.highlight ? <mark>{p.text}</mark> : p.text))}
+    </span>
   );
 }

@@ -17,7 +17,20 @@ import { Composer } from './Composer';
 import { MessageContent } from './MessageView';
 import { agentName, visitorName } from './names';
 
-export function Thread({ conversationId, visitor, onChange, onRead }: { conversationId: string; visitor?: Visitor; onChange: (c: Conversation) => void; onRead: (id: string) => void }) {
+export function Thread({
+  conversationId,
+  focusMessageId,
+  visitor,
+  onChange,
+  onRead,
+}: {
+  conversationId: string;
+  /** A message to scroll to once loaded (a search result's). */
+  focusMessageId?: string;
+  visitor?: Visitor;
+  onChange: (c: Conversation) => void;
+  onRead: (id: string) => void;
+}) {
   const { me, agents, channels } = useApp();
   const [conv, setConv] = useState<Conversation>();
   const [messages, setMessages] = useState<ThreadMessage[]>([]);
@@ -105,6 +118,17 @@ export function Thread({ conversationId, visitor, onChange, onRead }: { conversa
     const el = listRef.current?.parentElement;
     if (el && atBottom.current) el.scrollTop = el.scrollHeight;
   }, [messages, visitorTyping]);
+
+  // A search result opens the thread at its message, once that message is loaded.
+  const [found, setFound] = useState<string>();
+  useLayoutEffect(() => {
+    if (!focusMessageId || found === focusMessageId) return;
+    const row = listRef.current?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(focusMessageId)}"]`);
+    if (!row) return;
+    setFound(focusMessageId);
+    atBottom.current = false;
+    row.scrollIntoView({ block: 'center' });
+  }, [messages, focusMessageId, found]);
 
   const send = useCallback(
     async (content: Content, cid = clientId()) => {
@@ -224,7 +248,7 @@ export function Thread({ conversationId, visitor, onChange, onRead }: { conversa
                 <span>{g.label}</span>
               </li>
               {g.items.map((m) => (
-                <MessageRow key={m.clientId ?? m.id} m={m} visitor={name} answered={answers.get(m.id)} showStatus={m === lastOurs} onRetry={() => send(m.content, m.clientId)} />
+                <MessageRow key={m.clientId ?? m.id} m={m} found={m.id === found} visitor={name} answered={answers.get(m.id)} showStatus={m === lastOurs} onRetry={() => send(m.content, m.clientId)} />
               ))}
             </Fragment>
           ))}
@@ -253,11 +277,11 @@ export function Thread({ conversationId, visitor, onChange, onRead }: { conversa
 
 const STATUS: Record<string, string> = { sent: 'Sent', delivered: 'Delivered', read: 'Read' };
 
-function MessageRow({ m, visitor, answered, showStatus, onRetry }: { m: ThreadMessage; visitor: string; answered?: Set<string>; showStatus: boolean; onRetry: () => void }) {
+function MessageRow({ m, found, visitor, answered, showStatus, onRetry }: { m: ThreadMessage; found: boolean; visitor: string; answered?: Set<string>; showStatus: boolean; onRetry: () => void }) {
   const ours = m.direction === 'outbound';
   const who = ours ? m.sender.name || (m.sender.type === 'api' ? 'API' : m.sender.type === 'system' ? 'System' : 'Agent') : visitor;
   return (
-    <li class={`msg-row ${ours ? 'msg-row-out' : 'msg-row-in'}`} data-seq={m.seq}>
+    <li class={`msg-row ${ours ? 'msg-row-out' : 'msg-row-in'}${found ? ' msg-found' : ''}`} data-seq={m.seq} data-message-id={m.id}>
       <div class={`msg ${ours ? 'msg-out' : 'msg-in'}${m.content.type === 'card' ? ' msg-rich' : ''}`}>
         <p class="msg-who">{who}</p>
         <MessageContent content={m.content} answered={answered} />

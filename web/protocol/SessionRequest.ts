@@ -7,4 +7,9 @@ export type SessionRequest = { channelId: ChannelId, token?: string, user?: Visi
 /**
  * The browser's language tag (`navigator.language`).
  */
-language?: string, privacy?: SessionPrivacy, };
+language?: string, privacy?: SessionPrivacy, 
+/**
+ * The `linktor_resume` parameter of a link the visitor was emailed:
+ * resumes that visitor and conversation (instead of `token`).
+ */
+resumeToken?: string, };

@@ -7,6 +7,7 @@ pub mod allowed_domains;
 pub mod api;
 pub mod channel;
 pub mod content;
+pub mod email;
 pub mod identity;
 mod ids;
 pub mod protocol;
@@ -159,6 +160,9 @@ mod generated_types {
         Analytics::export_all_to(dir).unwrap();
         AgentClientFrame::export_all_to(dir).unwrap();
         AgentServerFrame::export_all_to(dir).unwrap();
+        crate::email::EmailStatus::export_all_to(dir).unwrap();
+        crate::email::TranscriptRequest::export_all_to(dir).unwrap();
+        crate::email::TranscriptSent::export_all_to(dir).unwrap();
         // An index that re-exports every generated file.
         let mut names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()

@@ -36,6 +36,8 @@ conformance!(
     a_large_batch_spans_statement_chunks,
     a_failed_statement_leaves_nothing_of_its_transaction,
     a_visitor_is_found_with_its_channel_and_current_conversation,
+    email_looks_are_claimed_once_and_marks_move_once,
+    email_opt_outs_and_the_log,
 );
 
 struct Fixture {
@@ -597,4 +599,67 @@ async fn a_visitor_is_found_with_its_channel_and_current_conversation(store: &St
     assert!(matches!(store.channel_visitor(&f.account, &second.channel.id, &f.visitor).await, Err(StoreError::NotFound)));
     store.delete_channel(&f.account, &f.channel).await.unwrap();
     assert!(matches!(store.channel_visitor(&f.account, &f.channel, &f.visitor).await, Err(StoreError::NotFound)));
+}
+
+async fn email_looks_are_claimed_once_and_marks_move_once(store: &Store) {
+    use linktor_store::EmailKind;
+    let f = fixture(store).await;
+    let now = linktor_store::now_ms();
+    // Nothing is due before its time.
+    store.schedule_email(&f.account, &f.conversation, 3, now + 60_000).await.unwrap();
+    assert!(store.claim_due_emails(10, 30_000).await.unwrap().is_empty());
+    // A later message keeps the earlier look; an earlier one brings it forward.
+    store.schedule_email(&f.account, &f.conversation, 4, now + 120_000).await.unwrap();
+    store.schedule_email(&f.account, &f.conversation, 5, now - 1).await.unwrap();
+    let claimed = store.claim_due_emails(10, 30_000).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    let due = claimed[0].clone();
+    assert_eq!((due.conversation.clone(), due.emailed_seq, due.attempts), (f.conversation.clone(), 0, 0));
+    // Claimed: no other worker gets it while the lease runs.
+    assert!(store.claim_due_emails(10, 30_000).await.unwrap().is_empty());
+    // The mark moves once: a second worker with the same claim loses.
+    assert!(store.begin_email(&due, "john@example.com", 5).await.unwrap());
+    assert!(!store.begin_email(&due, "john@example.com", 5).await.unwrap());
+    assert_eq!(store.emailed_seq(&f.account, &f.conversation).await.unwrap(), 5);
+    assert_eq!(store.emails_since(&f.account, &f.conversation, EmailKind::Unread, 0).await.unwrap(), 1);
+    // A failed send puts the mark back and retries later, counting the attempt.
+    store.undo_email(&due, 5, now - 1).await.unwrap();
+    assert_eq!(store.emailed_seq(&f.account, &f.conversation).await.unwrap(), 0);
+    assert_eq!(store.emails_since(&f.account, &f.conversation, EmailKind::Unread, 0).await.unwrap(), 0);
+    let again = store.claim_due_emails(10, 30_000).await.unwrap();
+    assert_eq!((again.len(), again[0].attempts), (1, 1));
+    assert!(store.begin_email(&again[0], "john@example.com", 5).await.unwrap());
+    // Done with everything up to 5: nothing pending.
+    store.finish_email_check(&again[0], 5, now - 1).await.unwrap();
+    assert!(store.claim_due_emails(10, 30_000).await.unwrap().is_empty());
+    // A message stored while a look was under way is looked at later.
+    store.schedule_email(&f.account, &f.conversation, 6, now - 1).await.unwrap();
+    let third = store.claim_due_emails(10, 30_000).await.unwrap();
+    store.schedule_email(&f.account, &f.conversation, 7, now - 1).await.unwrap();
+    store.finish_email_check(&third[0], 6, now - 1).await.unwrap();
+    let fourth = store.claim_due_emails(10, 30_000).await.unwrap();
+    assert_eq!((fourth.len(), fourth[0].emailed_seq), (1, 5), "seq 7 still waits for its look");
+    // Another account's conversation mark is not readable through this one.
+    let other = store.create_account("Other").await.unwrap();
+    assert_eq!(store.emailed_seq(&other, &f.conversation).await.unwrap(), 0);
+    store.forget_email_conversation(&f.conversation).await.unwrap();
+    assert_eq!(store.emailed_seq(&f.account, &f.conversation).await.unwrap(), 0);
+}
+
+async fn email_opt_outs_and_the_log(store: &Store) {
+    use linktor_store::EmailKind;
+    let f = fixture(store).await;
+    assert!(!store.opted_out_of_email(&f.account, &f.visitor).await.unwrap());
+    store.opt_out_of_email(&f.account, &f.visitor).await.unwrap();
+    store.opt_out_of_email(&f.account, &f.visitor).await.unwrap();
+    assert!(store.opted_out_of_email(&f.account, &f.visitor).await.unwrap());
+    let other = store.create_account("Other").await.unwrap();
+    assert!(!store.opted_out_of_email(&other, &f.visitor).await.unwrap(), "scoped by account");
+    let before = linktor_store::now_ms();
+    store.log_email(&f.account, &f.conversation, EmailKind::Transcript, "john@example.com", 1, 9).await.unwrap();
+    store.log_email(&f.account, &f.conversation, EmailKind::Transcript, "john@example.com", 1, 9).await.unwrap();
+    assert_eq!(store.emails_since(&f.account, &f.conversation, EmailKind::Transcript, before).await.unwrap(), 2);
+    assert_eq!(store.emails_since(&f.account, &f.conversation, EmailKind::Unread, before).await.unwrap(), 0);
+    assert_eq!(store.emails_since(&f.account, &f.conversation, EmailKind::Transcript, linktor_store::now_ms() + 1000).await.unwrap(), 0);
+    assert_eq!(store.emails_since(&other, &f.conversation, EmailKind::Transcript, before).await.unwrap(), 0);
 }

@@ -8,6 +8,7 @@ pub mod assets;
 pub mod auth;
 pub mod channels;
 pub mod conversations;
+pub mod email;
 pub mod files;
 pub mod health;
 pub mod messages;
@@ -41,7 +42,7 @@ const JSON_BODY_LIMIT: usize = 256 * 1024;
 #[openapi(
     info(title = "Linktor WebChat API", description = "REST API for the customer's backend (API keys) and the dashboard (session cookie + X-CSRF-Token), the widget's visitor endpoints, and operations. The visitor WebSocket protocol is described in docs/protocol.md, the agent side in docs/agent-api.md."),
     modifiers(&Security),
-    tags((name = "messages"), (name = "channels"), (name = "conversations"), (name = "visitors"), (name = "webhooks"), (name = "api-keys"), (name = "agents"), (name = "analytics"), (name = "widget"), (name = "operations"))
+    tags((name = "messages"), (name = "channels"), (name = "conversations"), (name = "visitors"), (name = "webhooks"), (name = "api-keys"), (name = "agents"), (name = "analytics"), (name = "widget"), (name = "email"), (name = "operations"))
 )]
 struct ApiDoc;
 
@@ -77,6 +78,9 @@ fn api_routes() -> OpenApiRouter<SharedState> {
         .routes(routes!(conversations::reply))
         .routes(routes!(conversations::assign))
         .routes(routes!(conversations::typing))
+        .routes(routes!(email::agent_transcript))
+        .routes(routes!(email::status))
+        .routes(routes!(email::unsubscribe_page, email::unsubscribe))
         .routes(routes!(files::agent_upload))
         .routes(routes!(sessions::login))
         .routes(routes!(sessions::session))
@@ -113,6 +117,7 @@ fn widget_routes() -> OpenApiRouter<SharedState> {
         .routes(routes!(widget::get_config))
         .routes(routes!(widget::create_session))
         .routes(routes!(widget::upload))
+        .routes(routes!(email::visitor_transcript))
         .routes(routes!(files::download))
         .routes(routes!(sockets::visitor_ws))
         .routes(routes!(assets::widget_file))

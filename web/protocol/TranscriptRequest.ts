@@ -6,6 +6,6 @@
  */
 export type TranscriptRequest = { 
 /**
- * Where to send it; default: the visitor's known address.
+ * Where to send it (empty or absent: the visitor's known address).
  */
 email?: string, };

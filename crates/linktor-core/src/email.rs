@@ -33,10 +33,10 @@ pub struct EmailStatus {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TranscriptRequest {
-    /// Where to send it; default: the visitor's known address.
+    /// Where to send it (empty or absent: the visitor's known address).
     #[serde(default)]
     #[ts(optional)]
-    #[schema(max_length = 254, format = "email")]
+    #[schema(max_length = 254, pattern = r"^([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)?$", examples("john@example.com"))]
     pub email: Option<String>,
 }
 

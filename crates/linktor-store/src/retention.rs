@@ -1,7 +1,9 @@
 //! Data retention: conversations (with their messages) whose last activity is
 //! older than the channel's `privacy.dataRetention` days — or the visitor's
-//! own, shorter, `dataRetention` from `init` — are deleted, then visitors left
-//! with no conversation and not seen within the same period.
+//! own, shorter, `dataRetention` from `init` — are deleted (with what email
+//! kept of them: the log of mails and the mark of what was mailed), then
+//! visitors left with no conversation and not seen within the same period
+//! (with their email opt-out).
 
 use linktor_core::ChannelId;
 use crate::db::query;
@@ -22,6 +24,14 @@ impl Store {
             let cutoff = now - i64::from(settings.privacy.data_retention) * DAY_MS;
             purged += self.purge_where(&id, "c.last_activity_at < $2", cutoff).await?;
             query(
+                "DELETE FROM email_optouts WHERE visitor_id IN (SELECT id FROM visitors WHERE channel_id = $1 AND last_seen_at < $2
+                   AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = visitors.id))",
+            )
+            .bind(id.as_str())
+            .bind(cutoff)
+            .execute(&self.pool)
+            .await?;
+            query(
                 "DELETE FROM visitors WHERE channel_id = $1 AND last_seen_at < $2
                    AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = visitors.id)",
             )
@@ -35,6 +45,13 @@ impl Store {
             .purge_where_visitor("c.last_activity_at < $1 - v.retention_days * 86400000", now)
             .await?;
         query(
+            "DELETE FROM email_optouts WHERE visitor_id IN (SELECT id FROM visitors WHERE retention_days IS NOT NULL AND last_seen_at < $1 - retention_days * 86400000
+               AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = visitors.id))",
+        )
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        query(
             "DELETE FROM visitors WHERE retention_days IS NOT NULL AND last_seen_at < $1 - retention_days * 86400000
                AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = visitors.id)",
         )
@@ -47,11 +64,13 @@ impl Store {
     async fn purge_where(&self, channel: &ChannelId, condition: &str, bound: i64) -> Result<u64> {
         let mut tx = self.begin_write().await?;
         let ids = format!("SELECT c.id FROM conversations c WHERE c.channel_id = $1 AND {condition}");
-        query(&format!("DELETE FROM messages WHERE conversation_id IN ({ids})"))
-            .bind(channel.as_str())
-            .bind(bound)
-            .execute(&mut tx)
-            .await?;
+        for table in ["messages", "email_log", "email_conversations"] {
+            query(&format!("DELETE FROM {table} WHERE conversation_id IN ({ids})"))
+                .bind(channel.as_str())
+                .bind(bound)
+                .execute(&mut tx)
+                .await?;
+        }
         let done = query(&format!("DELETE FROM conversations WHERE id IN ({ids})"))
             .bind(channel.as_str())
             .bind(bound)
@@ -66,7 +85,9 @@ impl Store {
         let ids = format!(
             "SELECT c.id FROM conversations c JOIN visitors v ON v.id = c.visitor_id WHERE v.retention_days IS NOT NULL AND {condition}"
         );
-        query(&format!("DELETE FROM messages WHERE conversation_id IN ({ids})")).bind(now).execute(&mut tx).await?;
+        for table in ["messages", "email_log", "email_conversations"] {
+            query(&format!("DELETE FROM {table} WHERE conversation_id IN ({ids})")).bind(now).execute(&mut tx).await?;
+        }
         let done = query(&format!("DELETE FROM conversations WHERE id IN ({ids})")).bind(now).execute(&mut tx).await?;
         tx.commit().await?;
         Ok(done.rows_affected())

@@ -374,7 +374,19 @@ async fn retention_purges_old_conversations_only(store: &Store) {
         .await
         .unwrap();
     query("UPDATE visitors SET last_seen_at = $1 WHERE id = $2").bind(long_ago).bind(old.visitor.as_str()).execute(store.pool()).await.unwrap();
+    // What email kept of them goes too (the address in the log, the opt-out, the mark).
+    for f in [&old, &fresh] {
+        store.schedule_email(&f.account, &f.conversation, 1, 0).await.unwrap();
+        store.log_email(&f.account, &f.conversation, linktor_store::EmailKind::Transcript, "john@example.com", 1, 1).await.unwrap();
+        store.opt_out_of_email(&f.account, &f.visitor).await.unwrap();
+    }
     assert_eq!(store.purge_expired().await.unwrap(), 1);
+    assert_eq!(store.emails_since(&old.account, &old.conversation, linktor_store::EmailKind::Transcript, 0).await.unwrap(), 0);
+    assert!(!store.opted_out_of_email(&old.account, &old.visitor).await.unwrap());
+    assert_eq!(store.emails_since(&fresh.account, &fresh.conversation, linktor_store::EmailKind::Transcript, 0).await.unwrap(), 1);
+    assert!(store.opted_out_of_email(&fresh.account, &fresh.visitor).await.unwrap());
+    let due = store.claim_due_emails(10, 1000).await.unwrap();
+    assert_eq!(due.iter().map(|d| d.conversation.clone()).collect::<Vec<_>>(), vec![fresh.conversation.clone()]);
     assert!(matches!(store.conversation(&old.account, &old.conversation).await, Err(StoreError::NotFound)));
     assert!(store.messages_after(&old.account, &old.conversation, 0, 10).await.unwrap().is_empty());
     assert!(matches!(store.visitor(&old.account, &old.visitor).await, Err(StoreError::NotFound)));

@@ -5,10 +5,13 @@
 use std::{collections::HashSet, sync::Mutex};
 
 /// Tables that grow with every visitor or message.
-const GROWING: [&str; 5] = ["messages", "conversations", "visitors", "webhook_deliveries", "agent_sessions"];
+const GROWING: [&str; 7] = ["messages", "conversations", "visitors", "webhook_deliveries", "agent_sessions", "email_conversations", "email_log"];
 /// Statements that scan on purpose: rare maintenance, not the hot path
 /// (a visitor's retention is a per-row expression no index can serve).
-const MAY_SCAN: [&str; 1] = ["DELETE FROM visitors WHERE retention_days IS NOT NULL"];
+const MAY_SCAN: [&str; 2] = [
+    "DELETE FROM visitors WHERE retention_days IS NOT NULL",
+    "DELETE FROM email_optouts WHERE visitor_id IN (SELECT id FROM visitors WHERE retention_days IS NOT NULL",
+];
 
 static SEEN: Mutex<Option<HashSet<String>>> = Mutex::new(None);
 

@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: run build web web-deps test test-rust test-web test-e2e test-angular test-contract services types bench bench-load bench-weight clean
+.PHONY: run build web web-deps test smtp-venv test-rust test-web test-e2e test-angular test-contract services types bench bench-load bench-weight clean
 
 ## Build everything (web assets embedded) and run the server on SQLite.
 run: build
@@ -25,10 +25,14 @@ web: web-deps
 ## Every test: Rust (SQLite, PostgreSQL, NATS), widget unit tests, browser end-to-end tests.
 test: services web
 	$(CARGO) build -p linktor
-	$(MAKE) --no-print-directory test-rust test-contract test-web test-e2e test-angular
+	$(MAKE) --no-print-directory smtp-venv test-rust test-contract test-web test-e2e test-angular
 
-test-rust:
+test-rust: smtp-venv
 	$(CARGO) test --workspace --no-fail-fast
+
+## The SMTP server the email tests send to: aiosmtpd, pinned, in target/smtp-venv.
+smtp-venv:
+	scripts/smtp/ensure-venv.sh
 
 ## The API contract: schemathesis (pinned, in target/contract-venv) against a live server and its /v1/openapi.json.
 test-contract:

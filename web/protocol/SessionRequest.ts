@@ -12,4 +12,9 @@ language?: string,
  * The browser's time zone (`Intl.DateTimeFormat().resolvedOptions().timeZone`),
  * so agents see the visitor's local time.
  */
-timezone?: string, privacy?: SessionPrivacy, };
+timezone?: string, privacy?: SessionPrivacy, 
+/**
+ * The `linktor_resume` parameter of a link the visitor was emailed:
+ * resumes that visitor and conversation (instead of `token`).
+ */
+resumeToken?: string, };

@@ -7,4 +7,8 @@ export type SessionResponse = { visitorId: VisitorId, token: string, expiresAt: 
 /**
  * Highest seq of the visitor's messages an agent has read.
  */
-readSeq: number, identityVerified: boolean, agentsOnline: boolean, };
+readSeq: number, identityVerified: boolean, agentsOnline: boolean, 
+/**
+ * Whether the server sends email: the widget offers the transcript by email.
+ */
+emailEnabled: boolean, };

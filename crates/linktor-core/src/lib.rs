@@ -7,6 +7,7 @@ pub mod allowed_domains;
 pub mod api;
 pub mod channel;
 pub mod content;
+pub mod email;
 pub mod identity;
 pub mod inbox;
 mod ids;
@@ -175,6 +176,9 @@ mod generated_types {
             PageView::export_all_to(dir).unwrap();
             InboxSettings::export_all_to(dir).unwrap();
         }
+        crate::email::EmailStatus::export_all_to(dir).unwrap();
+        crate::email::TranscriptRequest::export_all_to(dir).unwrap();
+        crate::email::TranscriptSent::export_all_to(dir).unwrap();
         // An index that re-exports every generated file.
         let mut names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()

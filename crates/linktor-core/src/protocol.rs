@@ -260,6 +260,12 @@ pub struct SessionRequest {
     #[serde(default)]
     #[ts(optional)]
     pub privacy: Option<SessionPrivacy>,
+    /// The `linktor_resume` parameter of a link the visitor was emailed:
+    /// resumes that visitor and conversation (instead of `token`).
+    #[serde(default)]
+    #[ts(optional)]
+    #[schema(max_length = 1024)]
+    pub resume_token: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, ToSchema)]
@@ -275,6 +281,9 @@ pub struct SessionResponse {
     pub read_seq: i64,
     pub identity_verified: bool,
     pub agents_online: bool,
+    /// Whether the server sends email: the widget offers the transcript by email.
+    #[serde(default)]
+    pub email_enabled: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]

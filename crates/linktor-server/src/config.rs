@@ -51,6 +51,21 @@ pub struct ConfigArgs {
     /// Seconds an "online" agent counts as available after their last dashboard is closed (default 90).
     #[arg(long, env = "LINKTOR_AGENT_PRESENCE", global = true)]
     pub agent_presence_secs: Option<u64>,
+    /// Outgoing mail: `smtp://host:port`, `smtps://user:pass@host` or `smtp://…?tls=starttls` (default: email off).
+    #[arg(long, env = "LINKTOR_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+    /// The From address of outgoing mail, e.g. `Acme Support <support@example.com>`.
+    #[arg(long, env = "LINKTOR_EMAIL_FROM", global = true)]
+    pub email_from: Option<String>,
+    /// Seconds an unread business message waits before it is emailed (default 120).
+    #[arg(long, env = "LINKTOR_EMAIL_DELAY", global = true)]
+    pub email_delay_secs: Option<u64>,
+    /// Address of the SMTP listener that takes visitors' replies, e.g. `0.0.0.0:2525` (default: none).
+    #[arg(long, env = "LINKTOR_SMTP_LISTEN", global = true)]
+    pub smtp_listen: Option<SocketAddr>,
+    /// The domain of reply addresses (`reply+…@domain`; default: the domain of the From address).
+    #[arg(long, env = "LINKTOR_EMAIL_REPLY_DOMAIN", global = true)]
+    pub email_reply_domain: Option<String>,
 }
 
 /// The same settings as they may appear in the TOML file.
@@ -70,6 +85,135 @@ struct FileConfig {
     webhook_max_attempts: Option<u32>,
     sqlite_sync: Option<String>,
     agent_presence_secs: Option<u64>,
+    smtp_url: Option<String>,
+    email_from: Option<String>,
+    email_delay_secs: Option<u64>,
+    smtp_listen: Option<SocketAddr>,
+    email_reply_domain: Option<String>,
+}
+
+/// How outgoing mail reaches the SMTP server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// Plain SMTP (`smtp://` without `tls`): a relay on a trusted network.
+    None,
+    /// `smtp://…?tls=starttls`: STARTTLS is required.
+    StartTls,
+    /// `smtps://`: TLS from the first byte.
+    Tls,
+}
+
+/// Outgoing mail, when `LINKTOR_SMTP_URL` and `LINKTOR_EMAIL_FROM` are set.
+#[derive(Clone, Debug)]
+pub struct EmailConfig {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    /// SMTP AUTH, from the URL's user and password.
+    pub credentials: Option<(String, String)>,
+    /// `Name <addr>` or `addr`, checked.
+    pub from: String,
+    /// The bare address of `from`.
+    pub from_address: String,
+    /// The domain of reply addresses.
+    pub reply_domain: String,
+    /// How long an unread business message waits before it is mailed.
+    pub delay: Duration,
+}
+
+impl EmailConfig {
+    fn parse(url: &str, from: &str, delay_secs: u64, reply_domain: Option<String>) -> anyhow::Result<Self> {
+        let parsed = url::Url::parse(url).map_err(|e| anyhow::anyhow!("LINKTOR_SMTP_URL `{}`: {e}", redact(url)))?;
+        let mut security = match parsed.scheme() {
+            "smtp" => SmtpSecurity::None,
+            "smtps" => SmtpSecurity::Tls,
+            other => anyhow::bail!("LINKTOR_SMTP_URL must start with smtp:// or smtps://, not `{other}://`"),
+        };
+        for (key, value) in parsed.query_pairs() {
+            match (key.as_ref(), value.as_ref()) {
+                ("tls", "starttls") if security == SmtpSecurity::None => security = SmtpSecurity::StartTls,
+                ("tls", "starttls") => anyhow::bail!("LINKTOR_SMTP_URL: tls=starttls goes with smtp://, not smtps://"),
+                ("tls", other) => anyhow::bail!("LINKTOR_SMTP_URL: tls must be starttls, not `{other}`"),
+                (other, _) => anyhow::bail!("LINKTOR_SMTP_URL: unknown parameter `{other}` (only tls=starttls)"),
+            }
+        }
+        let host = parsed.host_str().filter(|h| !h.is_empty()).ok_or_else(|| anyhow::anyhow!("LINKTOR_SMTP_URL needs a host"))?;
+        let host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
+        let port = parsed.port().unwrap_or(match security {
+            SmtpSecurity::Tls => 465,
+            SmtpSecurity::StartTls => 587,
+            SmtpSecurity::None => 25,
+        });
+        let decode = |s: &str| percent_decode(s);
+        let credentials = match (parsed.username(), parsed.password()) {
+            ("", None) => None,
+            (user, Some(pass)) if !user.is_empty() => Some((decode(user)?, decode(pass)?)),
+            _ => anyhow::bail!("LINKTOR_SMTP_URL: give both a user and a password (smtps://user:pass@host), or neither"),
+        };
+        let from = from.trim().to_owned();
+        let from_address = mailbox_address(&from).ok_or_else(|| {
+            anyhow::anyhow!("LINKTOR_EMAIL_FROM must be an address, `addr@example.com` or `Name <addr@example.com>`, not `{from}`")
+        })?;
+        if !(1..=86_400).contains(&delay_secs) {
+            anyhow::bail!("LINKTOR_EMAIL_DELAY must be 1 to 86400 seconds");
+        }
+        let reply_domain = match reply_domain {
+            Some(d) => {
+                let d = d.trim().to_ascii_lowercase();
+                if !linktor_core::is_email(&format!("reply@{d}")) {
+                    anyhow::bail!("LINKTOR_EMAIL_REPLY_DOMAIN must be a domain name, not `{d}`");
+                }
+                d
+            }
+            None => from_address.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase()).unwrap_or_default(),
+        };
+        Ok(Self { host, port, security, credentials, from, from_address, reply_domain, delay: Duration::from_secs(delay_secs) })
+    }
+}
+
+/// The URL with its password hidden, for error messages.
+fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        Ok(u) => u.to_string(),
+        Err(_) => "(unparsable)".into(),
+    }
+}
+
+fn percent_decode(s: &str) -> anyhow::Result<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
+            out.push(hex.ok_or_else(|| anyhow::anyhow!("LINKTOR_SMTP_URL: bad %-escape in the user or password"))?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| anyhow::anyhow!("LINKTOR_SMTP_URL: the user and password must be UTF-8"))
+}
+
+/// The address of `addr` or `Name <addr>`, when it is one.
+pub fn mailbox_address(mailbox: &str) -> Option<String> {
+    let addr = match (mailbox.rfind('<'), mailbox.ends_with('>')) {
+        (Some(open), true) => {
+            let name = mailbox[..open].trim();
+            if name.contains(['<', '>', '\r', '\n']) {
+                return None;
+            }
+            &mailbox[open + 1..mailbox.len() - 1]
+        }
+        (None, false) => mailbox,
+        _ => return None,
+    };
+    linktor_core::is_email(addr).then(|| addr.to_owned())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,6 +240,10 @@ pub struct Config {
     pub agent_presence: Duration,
     /// fsync every SQLite commit.
     pub sqlite_full_sync: bool,
+    /// Outgoing mail; `None`: email is off and the product works without it.
+    pub email: Option<EmailConfig>,
+    /// Where the SMTP listener for visitors' replies listens (needs `email`).
+    pub smtp_listen: Option<SocketAddr>,
 }
 
 impl ConfigArgs {
@@ -153,7 +301,23 @@ impl ConfigArgs {
             Some("full") => true,
             Some(other) => anyhow::bail!("LINKTOR_SQLITE_SYNC must be normal or full, not `{other}`"),
         };
+        let smtp_url = self.smtp_url.clone().or(file.smtp_url).filter(|u| !u.is_empty());
+        let email_from = self.email_from.clone().or(file.email_from).filter(|u| !u.is_empty());
+        let delay = self.email_delay_secs.or(file.email_delay_secs).unwrap_or(120);
+        let reply_domain = self.email_reply_domain.clone().or(file.email_reply_domain).filter(|u| !u.is_empty());
+        let email = match (smtp_url, email_from) {
+            (Some(url), Some(from)) => Some(EmailConfig::parse(&url, &from, delay, reply_domain)?),
+            (Some(_), None) => anyhow::bail!("LINKTOR_SMTP_URL is set but LINKTOR_EMAIL_FROM is not: set both to turn email on, or neither"),
+            (None, Some(_)) => anyhow::bail!("LINKTOR_EMAIL_FROM is set but LINKTOR_SMTP_URL is not: set both to turn email on, or neither"),
+            (None, None) => None,
+        };
+        let smtp_listen = self.smtp_listen.or(file.smtp_listen);
+        if smtp_listen.is_some() && email.is_none() {
+            anyhow::bail!("LINKTOR_SMTP_LISTEN takes replies to emails: it needs LINKTOR_SMTP_URL and LINKTOR_EMAIL_FROM too");
+        }
         Ok(Config {
+            email,
+            smtp_listen,
             sqlite_full_sync,
             listen,
             data_dir,
@@ -196,5 +360,41 @@ mod tests {
         assert!(args.resolve().unwrap_err().to_string().contains("lisen"));
         let bad = ConfigArgs { database_url: Some("mysql://x".into()), ..Default::default() };
         assert!(bad.resolve().unwrap_err().to_string().contains("LINKTOR_DATABASE_URL"));
+    }
+
+    fn email(url: &str, from: &str) -> anyhow::Result<Config> {
+        ConfigArgs { smtp_url: Some(url.into()), email_from: Some(from.into()), ..Default::default() }.resolve()
+    }
+
+    #[test]
+    fn email_settings_are_parsed_and_bad_ones_named() {
+        assert!(ConfigArgs::default().resolve().unwrap().email.is_none(), "email is off by default");
+        let c = email("smtps://me%40x.com:p%3Ass@mail.example.com", "Acme <help@example.com>").unwrap().email.unwrap();
+        assert_eq!((c.host.as_str(), c.port, c.security.clone()), ("mail.example.com", 465, SmtpSecurity::Tls));
+        assert_eq!(c.credentials, Some(("me@x.com".into(), "p:ss".into())));
+        assert_eq!((c.from_address.as_str(), c.reply_domain.as_str(), c.delay.as_secs()), ("help@example.com", "example.com", 120));
+        let c = email("smtp://relay:2525?tls=starttls", "help@example.com").unwrap().email.unwrap();
+        assert_eq!((c.port, c.security), (2525, SmtpSecurity::StartTls));
+        let c = email("smtp://127.0.0.1:1025", "help@example.com").unwrap().email.unwrap();
+        assert_eq!((c.port, c.security, c.credentials), (1025, SmtpSecurity::None, None));
+        for (url, from, named) in [
+            ("http://x", "a@b.co", "LINKTOR_SMTP_URL"),
+            ("smtp://x?tls=yes", "a@b.co", "LINKTOR_SMTP_URL"),
+            ("smtps://x?tls=starttls", "a@b.co", "LINKTOR_SMTP_URL"),
+            ("smtp://user@x", "a@b.co", "LINKTOR_SMTP_URL"),
+            ("smtp://x", "not an address", "LINKTOR_EMAIL_FROM"),
+            ("smtp://x", "Evil\r\nBcc: <a@b.co>", "LINKTOR_EMAIL_FROM"),
+        ] {
+            let e = email(url, from).unwrap_err().to_string();
+            assert!(e.contains(named), "{url} {from}: {e}");
+        }
+        let half = ConfigArgs { smtp_url: Some("smtp://x".into()), ..Default::default() }.resolve().unwrap_err().to_string();
+        assert!(half.contains("LINKTOR_EMAIL_FROM"), "{half}");
+        let delay = ConfigArgs { smtp_url: Some("smtp://x".into()), email_from: Some("a@b.co".into()), email_delay_secs: Some(0), ..Default::default() };
+        assert!(delay.resolve().unwrap_err().to_string().contains("LINKTOR_EMAIL_DELAY"));
+        let listen = ConfigArgs { smtp_listen: Some("127.0.0.1:2525".parse().unwrap()), ..Default::default() };
+        assert!(listen.resolve().unwrap_err().to_string().contains("LINKTOR_SMTP_LISTEN"));
+        let secret = email("smtps://u:hunter2@", "a@b.co").unwrap_err().to_string();
+        assert!(!secret.contains("hunter2"), "{secret}");
     }
 }

@@ -1,5 +1,6 @@
 //! Starting and stopping a node: open storage, connect the bus, spawn the
-//! message writer and the webhook outbox, bootstrap a first run, serve HTTP,
+//! message writer, the webhook outbox and the email job, bootstrap a first
+//! run, serve HTTP (and SMTP for replies by email),
 //! and on shutdown close sockets, finish in-flight work and drain the outbox.
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
@@ -15,6 +16,7 @@ use crate::{
     jobs::{self, writer::MessageWriter},
     metrics::Metrics,
     services::{agents::create_agent, channels::{create_channel, DEMO_CHANNEL_SETTING}},
+    smtp,
     state::AppState,
     tokens::TokenSigner,
 };
@@ -49,6 +51,8 @@ pub async fn default_account(store: &Store) -> anyhow::Result<AccountId> {
 
 pub struct RunningServer {
     pub addr: SocketAddr,
+    /// Where the SMTP listener for replies listens, when it does.
+    pub smtp_addr: Option<SocketAddr>,
     pub state: Arc<AppState>,
     pub first_run: Option<FirstRun>,
     shutdown_tx: watch::Sender<bool>,
@@ -76,6 +80,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<RunningServer> {
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let (outbox_stop, outbox_stop_rx) = watch::channel(false);
     let (delivered, delivered_rx) = jobs::receipts::channel();
+    let mailer = config.email.as_ref().map(jobs::mailer::Mailer::new).transpose()?.map(Arc::new);
     let state = Arc::new(AppState {
         files_dir: config.data_dir.join("files"),
         sockets: Arc::new(Semaphore::new(config.max_connections)),
@@ -89,6 +94,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<RunningServer> {
         delivered,
         logins: Default::default(),
         api_keys: Default::default(),
+        mailer,
         shutdown: shutdown_rx,
     });
     let client = reqwest::Client::builder()
@@ -99,6 +105,17 @@ pub async fn start(mut config: Config) -> anyhow::Result<RunningServer> {
     tokio::spawn(jobs::retention::run(state.clone()));
     tokio::spawn(jobs::presence::run(state.clone()));
     tokio::spawn(jobs::receipts::run(state.store.clone(), state.bus.clone(), delivered_rx));
+    if state.mailer.is_some() {
+        let st = state.clone();
+        tokio::spawn(jobs::email::run(state.clone(), move |due| {
+            let st = st.clone();
+            async move { st.email_due(due).await }
+        }));
+    }
+    let smtp_addr = match state.config.smtp_listen {
+        Some(addr) => Some(smtp::listen(state.clone(), addr).await?.0),
+        None => None,
+    };
     let app = crate::http::router(state.clone());
     let mut stop = shutdown_tx.subscribe();
     let http = tokio::spawn(async move {
@@ -108,7 +125,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<RunningServer> {
             })
             .await
     });
-    Ok(RunningServer { addr, state, first_run, shutdown_tx, outbox_stop, http, outbox })
+    Ok(RunningServer { addr, smtp_addr, state, first_run, shutdown_tx, outbox_stop, http, outbox })
 }
 
 impl RunningServer {

@@ -1,5 +1,5 @@
 //! What every handler shares: configuration, storage, the bus, the message
-//! writer, metrics, the token signer and the shutdown signal.
+//! writer, metrics, the token signer, the mailer and the shutdown signal.
 
 use std::{path::PathBuf, sync::Arc};
 use tokio::sync::{watch, Notify, Semaphore};
@@ -8,7 +8,7 @@ use crate::{
     access::{ApiKeyCache, LoginLimiter},
     bus::Bus,
     config::Config,
-    jobs::{receipts::DeliveredSender, writer::MessageWriter},
+    jobs::{mailer::Mailer, receipts::DeliveredSender, writer::MessageWriter},
     metrics::Metrics,
     tokens::TokenSigner,
 };
@@ -33,6 +33,8 @@ pub struct AppState {
     pub logins: LoginLimiter,
     /// Valid API keys seen within the last second.
     pub api_keys: ApiKeyCache,
+    /// The SMTP client, when email is on (`LINKTOR_SMTP_URL`).
+    pub mailer: Option<Arc<Mailer>>,
     /// Flips to `true` once shutdown starts; sockets close, workers drain.
     pub shutdown: watch::Receiver<bool>,
 }

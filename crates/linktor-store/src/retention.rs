@@ -1,7 +1,9 @@
 //! Data retention: conversations (with their messages) whose last activity is
 //! older than the channel's `privacy.dataRetention` days — or the visitor's
-//! own, shorter, `dataRetention` from `init` — are deleted, then visitors left
-//! with no conversation and not seen within the same period.
+//! own, shorter, `dataRetention` from `init` — are deleted (with what email
+//! kept of them: the log of mails and the mark of what was mailed), then
+//! visitors left with no conversation and not seen within the same period
+//! (with their email opt-out).
 
 use linktor_core::ChannelId;
 use crate::db::query;
@@ -11,7 +13,10 @@ use crate::{now_ms, Result, Store};
 const DAY_MS: i64 = 86_400_000;
 
 /// What belongs to a conversation and goes with it.
-const CONVERSATION_TABLES: &[&str] = &["messages", "conversation_labels", "conversation_activity", "satisfaction_ratings"];
+const CONVERSATION_TABLES: &[&str] =
+    &["messages", "conversation_labels", "conversation_activity", "satisfaction_ratings", "email_log", "email_conversations"];
+/// What belongs to a visitor and goes with them.
+const VISITOR_TABLES: &[&str] = &["visitor_pages", "email_optouts"];
 
 impl Store {
     /// Deletes what is past retention; returns how many conversations went.
@@ -24,14 +29,11 @@ impl Store {
             let settings: linktor_core::channel::ChannelSettings = crate::json_col(row, "settings")?;
             let cutoff = now - i64::from(settings.privacy.data_retention) * DAY_MS;
             purged += self.purge_where(&id, "c.last_activity_at < $2", cutoff).await?;
-            query(
-                "DELETE FROM visitor_pages WHERE visitor_id IN (SELECT id FROM visitors WHERE channel_id = $1 AND last_seen_at < $2
-                   AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = visitors.id))",
-            )
-            .bind(id.as_str())
-            .bind(cutoff)
-            .execute(&self.pool)
-            .await?;
+            let gone = "SELECT id FROM visitors WHERE channel_id = $1 AND last_seen_at < $2
+                   AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = visitors.id)";
+            for table in VISITOR_TABLES {
+                query(&format!("DELETE FROM {table} WHERE visitor_id IN ({gone})")).bind(id.as_str()).bind(cutoff).execute(&self.pool).await?;
+            }
             query(
                 "DELETE FROM visitors WHERE channel_id = $1 AND last_seen_at < $2
                    AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = visitors.id)",
@@ -45,13 +47,11 @@ impl Store {
         purged += self
             .purge_where_visitor("c.last_activity_at < $1 - v.retention_days * 86400000", now)
             .await?;
-        query(
-            "DELETE FROM visitor_pages WHERE visitor_id IN (SELECT id FROM visitors WHERE retention_days IS NOT NULL
-               AND last_seen_at < $1 - retention_days * 86400000 AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = visitors.id))",
-        )
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
+        let gone = "SELECT id FROM visitors WHERE retention_days IS NOT NULL AND last_seen_at < $1 - retention_days * 86400000
+               AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = visitors.id)";
+        for table in VISITOR_TABLES {
+            query(&format!("DELETE FROM {table} WHERE visitor_id IN ({gone})")).bind(now).execute(&self.pool).await?;
+        }
         query(
             "DELETE FROM visitors WHERE retention_days IS NOT NULL AND last_seen_at < $1 - retention_days * 86400000
                AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = visitors.id)",

@@ -50,6 +50,8 @@ conformance!(
     search_forgets_deleted_conversations,
     search_orders_and_pages_like_the_list,
     search_index_is_backfilled_on_upgrade,
+    email_looks_are_claimed_once_and_marks_move_once,
+    email_opt_outs_and_the_log,
 );
 
 struct Fixture {
@@ -388,7 +390,19 @@ async fn retention_purges_old_conversations_only(store: &Store) {
         .await
         .unwrap();
     query("UPDATE visitors SET last_seen_at = $1 WHERE id = $2").bind(long_ago).bind(old.visitor.as_str()).execute(store.pool()).await.unwrap();
+    // What email kept of them goes too (the address in the log, the opt-out, the mark).
+    for f in [&old, &fresh] {
+        store.schedule_email(&f.account, &f.conversation, 1, 0).await.unwrap();
+        store.log_email(&f.account, &f.conversation, linktor_store::EmailKind::Transcript, "john@example.com", 1, 1).await.unwrap();
+        store.opt_out_of_email(&f.account, &f.visitor).await.unwrap();
+    }
     assert_eq!(store.purge_expired().await.unwrap(), 1);
+    assert_eq!(store.emails_since(&old.account, &old.conversation, linktor_store::EmailKind::Transcript, 0).await.unwrap(), 0);
+    assert!(!store.opted_out_of_email(&old.account, &old.visitor).await.unwrap());
+    assert_eq!(store.emails_since(&fresh.account, &fresh.conversation, linktor_store::EmailKind::Transcript, 0).await.unwrap(), 1);
+    assert!(store.opted_out_of_email(&fresh.account, &fresh.visitor).await.unwrap());
+    let due = store.claim_due_emails(10, 1000).await.unwrap();
+    assert_eq!(due.iter().map(|d| d.conversation.clone()).collect::<Vec<_>>(), vec![fresh.conversation.clone()]);
     assert!(matches!(store.conversation(&old.account, &old.conversation).await, Err(StoreError::NotFound)));
     assert!(store.messages_after(&old.account, &old.conversation, 0, 10).await.unwrap().is_empty());
     assert!(matches!(store.visitor(&old.account, &old.visitor).await, Err(StoreError::NotFound)));
@@ -1057,4 +1071,67 @@ async fn search_index_is_backfilled_on_upgrade(store: &Store) {
     // And it keeps up afterwards.
     append(store, text_message(&f, None, "after the rebuild")).await;
     assert_eq!(found(store, &f.account, "rebuild").await, [f.conversation.clone()]);
+}
+
+async fn email_looks_are_claimed_once_and_marks_move_once(store: &Store) {
+    use linktor_store::EmailKind;
+    let f = fixture(store).await;
+    let now = linktor_store::now_ms();
+    // Nothing is due before its time.
+    store.schedule_email(&f.account, &f.conversation, 3, now + 60_000).await.unwrap();
+    assert!(store.claim_due_emails(10, 30_000).await.unwrap().is_empty());
+    // A later message keeps the earlier look; an earlier one brings it forward.
+    store.schedule_email(&f.account, &f.conversation, 4, now + 120_000).await.unwrap();
+    store.schedule_email(&f.account, &f.conversation, 5, now - 1).await.unwrap();
+    let claimed = store.claim_due_emails(10, 30_000).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    let due = claimed[0].clone();
+    assert_eq!((due.conversation.clone(), due.emailed_seq, due.attempts), (f.conversation.clone(), 0, 0));
+    // Claimed: no other worker gets it while the lease runs.
+    assert!(store.claim_due_emails(10, 30_000).await.unwrap().is_empty());
+    // The mark moves once: a second worker with the same claim loses.
+    assert!(store.begin_email(&due, "john@example.com", 5).await.unwrap());
+    assert!(!store.begin_email(&due, "john@example.com", 5).await.unwrap());
+    assert_eq!(store.emailed_seq(&f.account, &f.conversation).await.unwrap(), 5);
+    assert_eq!(store.emails_since(&f.account, &f.conversation, EmailKind::Unread, 0).await.unwrap(), 1);
+    // A failed send puts the mark back and retries later, counting the attempt.
+    store.undo_email(&due, 5, now - 1).await.unwrap();
+    assert_eq!(store.emailed_seq(&f.account, &f.conversation).await.unwrap(), 0);
+    assert_eq!(store.emails_since(&f.account, &f.conversation, EmailKind::Unread, 0).await.unwrap(), 0);
+    let again = store.claim_due_emails(10, 30_000).await.unwrap();
+    assert_eq!((again.len(), again[0].attempts), (1, 1));
+    assert!(store.begin_email(&again[0], "john@example.com", 5).await.unwrap());
+    // Done with everything up to 5: nothing pending.
+    store.finish_email_check(&again[0], 5, now - 1).await.unwrap();
+    assert!(store.claim_due_emails(10, 30_000).await.unwrap().is_empty());
+    // A message stored while a look was under way is looked at later.
+    store.schedule_email(&f.account, &f.conversation, 6, now - 1).await.unwrap();
+    let third = store.claim_due_emails(10, 30_000).await.unwrap();
+    store.schedule_email(&f.account, &f.conversation, 7, now - 1).await.unwrap();
+    store.finish_email_check(&third[0], 6, now - 1).await.unwrap();
+    let fourth = store.claim_due_emails(10, 30_000).await.unwrap();
+    assert_eq!((fourth.len(), fourth[0].emailed_seq), (1, 5), "seq 7 still waits for its look");
+    // Another account's conversation mark is not readable through this one.
+    let other = store.create_account("Other").await.unwrap();
+    assert_eq!(store.emailed_seq(&other, &f.conversation).await.unwrap(), 0);
+    store.forget_email_conversation(&f.conversation).await.unwrap();
+    assert_eq!(store.emailed_seq(&f.account, &f.conversation).await.unwrap(), 0);
+}
+
+async fn email_opt_outs_and_the_log(store: &Store) {
+    use linktor_store::EmailKind;
+    let f = fixture(store).await;
+    assert!(!store.opted_out_of_email(&f.account, &f.visitor).await.unwrap());
+    store.opt_out_of_email(&f.account, &f.visitor).await.unwrap();
+    store.opt_out_of_email(&f.account, &f.visitor).await.unwrap();
+    assert!(store.opted_out_of_email(&f.account, &f.visitor).await.unwrap());
+    let other = store.create_account("Other").await.unwrap();
+    assert!(!store.opted_out_of_email(&other, &f.visitor).await.unwrap(), "scoped by account");
+    let before = linktor_store::now_ms();
+    store.log_email(&f.account, &f.conversation, EmailKind::Transcript, "john@example.com", 1, 9).await.unwrap();
+    store.log_email(&f.account, &f.conversation, EmailKind::Transcript, "john@example.com", 1, 9).await.unwrap();
+    assert_eq!(store.emails_since(&f.account, &f.conversation, EmailKind::Transcript, before).await.unwrap(), 2);
+    assert_eq!(store.emails_since(&f.account, &f.conversation, EmailKind::Unread, before).await.unwrap(), 0);
+    assert_eq!(store.emails_since(&f.account, &f.conversation, EmailKind::Transcript, linktor_store::now_ms() + 1000).await.unwrap(), 0);
+    assert_eq!(store.emails_since(&other, &f.conversation, EmailKind::Transcript, before).await.unwrap(), 0);
 }

@@ -42,14 +42,14 @@ function cli(env, ...args) {
 }
 
 /**
- * A running server. `channel(options)` makes another channel (its JSON); `agent` sends as the
+ * A running server (with `env`, more LINKTOR_… settings). `channel(options)` makes another channel (its JSON); `agent` sends as the
  * business side through the REST API.
  */
-export async function startServer({ database = 'sqlite' } = {}) {
+export async function startServer({ database = 'sqlite', env: extraEnv = {} } = {}) {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run cargo build -p linktor`);
   const dir = mkdtempSync(join(tmpdir(), 'linktor-e2e-'));
   const port = await freePort();
-  const env = { LINKTOR_LISTEN: `127.0.0.1:${port}`, LINKTOR_DATA_DIR: dir, RUST_LOG: process.env.RUST_LOG || 'warn' };
+  const env = { LINKTOR_LISTEN: `127.0.0.1:${port}`, LINKTOR_DATA_DIR: dir, RUST_LOG: process.env.RUST_LOG || 'warn', ...extraEnv };
   const dropDatabase = database === 'postgres' ? postgresDatabase(env) : () => undefined;
   const channelOf = (name, ...extra) => cli(env, 'channel', 'create', '--name', name, '--allowed-domains', 'localhost,127.0.0.1', ...extra);
   const channel = channelOf('Website Chat');

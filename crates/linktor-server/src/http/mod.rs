@@ -9,6 +9,7 @@ pub mod assets;
 pub mod auth;
 pub mod channels;
 pub mod conversations;
+pub mod email;
 pub mod files;
 pub mod health;
 pub mod labels;
@@ -44,7 +45,7 @@ const JSON_BODY_LIMIT: usize = 256 * 1024;
 #[openapi(
     info(title = "Linktor WebChat API", description = "REST API for the customer's backend (API keys) and the dashboard (session cookie + X-CSRF-Token), the widget's visitor endpoints, and operations. The visitor WebSocket protocol is described in docs/protocol.md, the agent side in docs/agent-api.md."),
     modifiers(&Security),
-    tags((name = "messages"), (name = "channels"), (name = "conversations"), (name = "visitors"), (name = "labels"), (name = "saved-replies"), (name = "webhooks"), (name = "api-keys"), (name = "agents"), (name = "analytics"), (name = "widget"), (name = "operations"))
+    tags((name = "messages"), (name = "channels"), (name = "conversations"), (name = "visitors"), (name = "labels"), (name = "saved-replies"), (name = "webhooks"), (name = "api-keys"), (name = "agents"), (name = "analytics"), (name = "widget"), (name = "email"), (name = "operations"))
 )]
 struct ApiDoc;
 
@@ -88,6 +89,9 @@ fn api_routes() -> OpenApiRouter<SharedState> {
         .routes(routes!(labels::set_for_conversation))
         .routes(routes!(saved_replies::list, saved_replies::create))
         .routes(routes!(saved_replies::update, saved_replies::delete))
+        .routes(routes!(email::agent_transcript))
+        .routes(routes!(email::status))
+        .routes(routes!(email::unsubscribe_page, email::unsubscribe))
         .routes(routes!(files::agent_upload))
         .routes(routes!(sessions::login))
         .routes(routes!(sessions::session))
@@ -124,6 +128,7 @@ fn widget_routes() -> OpenApiRouter<SharedState> {
         .routes(routes!(widget::get_config))
         .routes(routes!(widget::create_session))
         .routes(routes!(widget::upload))
+        .routes(routes!(email::visitor_transcript))
         .routes(routes!(files::download))
         .routes(routes!(sockets::visitor_ws))
         .routes(routes!(assets::widget_file))

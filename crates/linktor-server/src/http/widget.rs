@@ -50,6 +50,7 @@ pub async fn create_session(
     check_origin(&st.config, &headers, &channel)?;
     let from = VisitorOrigin {
         ip: client_ip(&st.config, &headers, peer),
+        origin: headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).filter(|o| o.len() <= 512).map(str::to_owned),
         user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(512).collect()),
     };
     Ok((StatusCode::CREATED, Json(st.start_visitor_session(&channel, req, from).await?)))

@@ -7,6 +7,7 @@ pub mod activity;
 pub mod agents;
 pub mod channels;
 pub mod conversations;
+pub mod email;
 pub mod files;
 pub mod forms;
 pub mod integrations;

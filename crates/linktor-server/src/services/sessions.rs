@@ -25,6 +25,9 @@ use crate::{
 /// Where a visitor's session request came from, as the HTTP layer saw it.
 pub struct VisitorOrigin {
     pub ip: IpAddr,
+    /// The `Origin` header (checked against the channel): with `page`, where
+    /// an emailed link takes the visitor back to.
+    pub origin: Option<String>,
     pub user_agent: Option<String>,
 }
 
@@ -67,7 +70,14 @@ impl AppState {
         };
 
         let now = Utc::now();
-        let from_token = req.token.as_deref().and_then(|t| self.tokens.verify(t, now.timestamp())).filter(|c| c.c == channel.channel.id);
+        let mut from_token = req.token.as_deref().and_then(|t| self.tokens.verify(t, now.timestamp())).filter(|c| c.c == channel.channel.id);
+        // An emailed link resumes its visitor, whatever this browser had before.
+        if let Some(resume) = &req.resume_token {
+            let claims = self
+                .verify_resume_token(resume, &channel.channel.id)
+                .ok_or_else(|| ApiError::Unauthorized("this chat link is not valid or has expired".into()))?;
+            from_token = Some(VisitorClaims { v: claims.v, c: claims.c, a: claims.a, exp: claims.exp });
+        }
         let mut existing: Option<VisitorRecord> = None;
         if let Some(uid) = &verified_user_id {
             existing = self.store.visitor_by_verified_user(&channel.channel.id, uid).await?;
@@ -94,7 +104,7 @@ impl AppState {
         let ip = if anonymize { anonymize_ip(from.ip) } else { from.ip };
         let mut context: BTreeMap<String, String> = existing.as_ref().map(|v| v.visitor.context.clone()).unwrap_or_default();
         let viewed = page.clone();
-        for (k, v) in [("page", page), ("referrer", referrer), ("language", language), ("timezone", timezone), ("userAgent", from.user_agent), ("ip", Some(ip.to_string()))] {
+        for (k, v) in [("page", page), ("referrer", referrer), ("language", language), ("timezone", timezone), ("userAgent", from.user_agent), ("origin", from.origin), ("ip", Some(ip.to_string()))] {
             if let Some(v) = v {
                 context.insert(k.into(), v);
             }
@@ -160,6 +170,7 @@ impl AppState {
             read_seq,
             identity_verified: visitor.visitor.identity_verified,
             agents_online: self.store.agents_online(&channel.account_id).await?,
+            email_enabled: self.mailer.is_some(),
         })
     }
 

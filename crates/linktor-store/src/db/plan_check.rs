@@ -5,7 +5,7 @@
 use std::{collections::HashSet, sync::Mutex};
 
 /// Tables that grow with every visitor or message.
-const GROWING: [&str; 9] = [
+const GROWING: [&str; 11] = [
     "messages",
     "conversations",
     "visitors",
@@ -15,13 +15,16 @@ const GROWING: [&str; 9] = [
     "conversation_labels",
     "satisfaction_ratings",
     "visitor_pages",
+    "email_conversations",
+    "email_log",
 ];
 /// Statements that scan on purpose: rare maintenance, not the hot path
 /// (a visitor's retention is a per-row expression no index can serve; the
 /// search index's backfill reads every row once).
-const MAY_SCAN: [&str; 4] = [
+const MAY_SCAN: [&str; 5] = [
     "DELETE FROM visitors WHERE retention_days IS NOT NULL",
     "DELETE FROM visitor_pages WHERE visitor_id IN (SELECT id FROM visitors WHERE retention_days IS NOT NULL",
+    "DELETE FROM email_optouts WHERE visitor_id IN (SELECT id FROM visitors WHERE retention_days IS NOT NULL",
     // The search index's backfill, once per upgrade (`search::SQLITE_BACKFILL`).
     "INSERT OR FAIL INTO visitors_fts(rowid, doc) SELECT",
     "INSERT OR FAIL INTO conversations_fts(rowid, doc) SELECT",

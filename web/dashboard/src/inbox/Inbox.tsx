@@ -6,7 +6,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from '../app';
-import { get, query } from '../lib/api';
+import { get, getEmailStatus, query } from '../lib/api';
 import { ago } from '../lib/dates';
 import { socket } from '../lib/realtime';
 import { Link, navigate, usePath } from '../lib/router';
@@ -33,6 +33,8 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
   const filter = (FILTERS.find((f) => f.id === params.get('filter'))?.id ?? 'open') as Filter;
   const [q, setQ] = useState(params.get('q') ?? '');
   const [items, setItems] = useState<ConversationSummary[]>([]);
+  const [emailOn, setEmailOn] = useState<boolean | null>(null);
+  useEffect(() => void getEmailStatus().then((e) => setEmailOn(e.enabled), () => undefined), []);
   const [cursor, setCursor] = useState<string | undefined>();
   const [error, setError] = useState<unknown>(null);
   const [loaded, setLoaded] = useState(false);
@@ -190,6 +192,11 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
           Conversations
         </h2>
         <ErrorNote error={error} />
+        {emailOn === false && (
+          <p class="notice email-off small" role="note">
+            Email is off: visitors who leave are not emailed your answers, and transcripts cannot be sent. Set <code>LINKTOR_SMTP_URL</code> and <code>LINKTOR_EMAIL_FROM</code> to turn it on.
+          </p>
+        )}
         {loaded && items.length === 0 && !error && <p class="muted empty">{q ? 'No conversation matches.' : filter === 'resolved' ? 'No resolved conversations.' : 'No conversations here yet.'}</p>}
         <ul class="conv-items">
           {items.map((c) => {

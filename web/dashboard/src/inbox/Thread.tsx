@@ -6,12 +6,12 @@
 import { Fragment } from 'preact';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useApp } from '../app';
-import { clientId, errorText, get, post } from '../lib/api';
+import { clientId, errorText, get, getEmailStatus, post } from '../lib/api';
 import { groupByDay, timeOf } from '../lib/dates';
 import { socket } from '../lib/realtime';
 import { Link } from '../lib/router';
 import { applyReceipt, lastInboundSeq, lastSeq, mergeMessage, mergeMessages, type ThreadMessage } from '../lib/thread';
-import type { Content, Conversation, Message, Page, Visitor } from '../lib/types';
+import type { Content, Conversation, Message, Page, TranscriptSent, Visitor } from '../lib/types';
 import { ErrorNote, Loading } from '../ui';
 import { Composer } from './Composer';
 import { MessageContent } from './MessageView';
@@ -36,6 +36,9 @@ export function Thread({
   const [messages, setMessages] = useState<ThreadMessage[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [actionError, setActionError] = useState<unknown>(null);
+  const [emailOn, setEmailOn] = useState(false);
+  const [mailed, setMailed] = useState('');
+  useEffect(() => void getEmailStatus().then((e) => setEmailOn(e.enabled), () => undefined), []);
   const [visitorTyping, setVisitorTyping] = useState(false);
   const [otherAgentTyping, setOtherAgentTyping] = useState('');
   const msgsRef = useRef(messages);
@@ -167,6 +170,17 @@ export function Thread({
     }
   };
 
+  const emailTranscript = async () => {
+    setActionError(null);
+    setMailed('');
+    try {
+      const r = await post<TranscriptSent>(`/v1/conversations/${encodeURIComponent(conversationId)}/transcript`);
+      setMailed(`Transcript sent to ${r.sentTo}.`);
+    } catch (e) {
+      setActionError(e);
+    }
+  };
+
   const name = visitorName(visitor, conv?.visitorId ?? '');
   const channel = channels.find((c) => c.id === conv?.channelId);
   const groups = useMemo(() => groupByDay(messages, (m) => m.createdAt), [messages]);
@@ -218,6 +232,11 @@ export function Thread({
               Assign to me
             </button>
           )}
+          {emailOn && (
+            <button type="button" class="button" onClick={emailTranscript} title="Email the whole conversation to the visitor">
+              Email transcript
+            </button>
+          )}
           {conv.status === 'open' ? (
             <button type="button" class="button" onClick={() => act('resolve')}>
               Resolve
@@ -230,6 +249,11 @@ export function Thread({
         </div>
       </header>
       <ErrorNote error={actionError} />
+      {mailed && (
+        <p class="notice notice-ok" role="status">
+          {mailed}
+        </p>
+      )}
       <div
         class="messages"
         tabIndex={0}

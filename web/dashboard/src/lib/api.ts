@@ -104,3 +104,13 @@ export function clientId(): string {
   const b = crypto.getRandomValues(new Uint8Array(16));
   return 'c_' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
+
+let emailStatus: Promise<import('./types').EmailStatus> | null = null;
+/** Whether the server sends email (GET /v1/email), asked once per page load. */
+export function getEmailStatus() {
+  emailStatus ??= get<import('./types').EmailStatus>('/v1/email').catch((e) => {
+    emailStatus = null;
+    throw e;
+  });
+  return emailStatus;
+}

@@ -63,6 +63,8 @@ const report = (m: string) => console.error('[Linktor] ' + m);
   let mounted: PanelApi | null;
   /** Everything destroy undoes: timers, listeners, triggers. */
   let cleanups: (() => void)[];
+  /** An emailed link's token (see PanelHost.resume). */
+  let resume: string | null;
 
   const queue = commandQueue(run, (e) => report(String(e)));
   const push = (name: string) => queue.push({ name, args: [] });
@@ -144,6 +146,15 @@ const report = (m: string) => console.error('[Linktor] ' + m);
     b.onpointerenter = b.onfocus = () => void loadPanel();
     refreshLauncher();
 
+    // An emailed link (?linktor_resume=…) reopens that visitor's chat on this page; the
+    // token leaves the address bar at once.
+    const u = new URL(location.href);
+    if ((resume = u.searchParams.get('linktor_resume'))) {
+      u.searchParams.delete('linktor_resume');
+      history.replaceState(history.state, '', u);
+      push('open');
+    }
+
     try {
       seen = new Set(JSON.parse(storage.get('proactive') || '[]'));
     } catch {
@@ -208,6 +219,7 @@ const report = (m: string) => console.error('[Linktor] ' + m);
         config,
         apiBase,
         user: () => ({ user, userHash: options.userHash }),
+        resume,
         proactive,
         seen,
         isOpen: () => isOpen,

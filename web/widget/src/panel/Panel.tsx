@@ -29,6 +29,7 @@ export function Panel({ chat, id }: { chat: Chat; id: string }) {
   const name = st.companyName || st.channelName || t.support;
   const [viewing, setViewing] = useState<{ url: string; alt: string } | null>(null);
   const [dragging, setDragging] = useState(false);
+  const [mailing, setMailing] = useState(false);
   const panel = useRef<HTMLDivElement>(null);
   const viewer = useRef<HTMLDivElement>(null);
   const viewerClose = useRef<HTMLButtonElement>(null);
@@ -111,10 +112,28 @@ export function Panel({ chat, id }: { chat: Chat; id: string }) {
             {s.agentsOnline ? t.online : t.away}
           </p>
         </div>
+        {s.emailEnabled && s.conv.messages.length > 0 && (
+          <button type="button" class="linktor-icon-button linktor-email" aria-label={t.emailTranscript} title={t.emailTranscript} aria-expanded={mailing} onClick={() => setMailing(!mailing)}>
+            <Icon d={ICONS.mail} />
+          </button>
+        )}
         <button type="button" class="linktor-icon-button linktor-close" aria-label={t.closeChat} onClick={() => host.requestClose()}>
           <Icon d={ICONS.close} />
         </button>
       </div>
+      {mailing && (
+        <form
+          class="linktor-transcript"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            const input = (e.currentTarget as HTMLFormElement).elements[0] as HTMLInputElement;
+            if (await chat.emailTranscript(input.value.trim())) setMailing(false);
+          }}
+        >
+          <input type="email" name="email" required aria-label={t.yourEmail} placeholder={t.yourEmail} value={user?.email ?? ''} data-autofocus />
+          <button type="submit" class="linktor-button">{t.sendButton}</button>
+        </form>
+      )}
       {s.askConsent && (
         <div class="linktor-consent">
           <p>{t.consentText}</p>

@@ -25,6 +25,8 @@ export interface ChatState {
   askConsent: boolean;
   proactive: string[];
   open: boolean;
+  /** The server sends email: the visitor may ask for the conversation by email. */
+  emailEnabled: boolean;
   /** The live region's text; `n` changes so the same text is announced again. */
   announce: { text: string; n: number };
 }
@@ -78,6 +80,7 @@ export class Chat {
       prechatDone: !!this.record?.p,
       offlineSent: false,
       notice: null,
+      emailEnabled: false,
       askConsent: s.privacy.cookieConsent && !host.storage.consented,
       proactive: [...host.proactive],
       open: false,
@@ -157,10 +160,14 @@ export class Chat {
   private sessionRequest(): SessionRequest {
     const { user, userHash } = this.host.user();
     const s = this.host.settings;
+    // An emailed link's token is tried once: a refused one leaves the visitor as they were.
+    const resumeToken = this.host.resume;
+    this.host.resume = null;
     const privacy = { anonymizeIP: s.privacy.anonymizeIP, ...(s.privacy.dataRetention ? { dataRetention: s.privacy.dataRetention } : {}) };
     return {
       channelId: s.channelId,
       ...(this.record ? { token: this.record.t } : {}),
+      ...(resumeToken ? { resumeToken } : {}),
       ...(user ? { user } : {}),
       ...(userHash ? { userHash } : {}),
       page: location.pathname,
@@ -186,7 +193,7 @@ export class Chat {
     conv = { ...conv, agentReadSeq: Math.max(conv.agentReadSeq, r.readSeq ?? 0) };
     this.saveRecord({ t: r.token, v: r.visitorId, e: r.expiresAt, r: conv.visitorReadSeq, p: this.state.prechatDone });
     const prechatDone = this.state.prechatDone || conv.messages.some((m) => m.mine);
-    this.set({ conv, agentsOnline: r.agentsOnline ?? this.state.agentsOnline, prechatDone });
+    this.set({ conv, agentsOnline: r.agentsOnline ?? this.state.agentsOnline, prechatDone, emailEnabled: !!r.emailEnabled });
     this.markRead();
   }
 
@@ -422,6 +429,23 @@ export class Chat {
 
   dismissNotice() {
     this.set({ notice: null });
+  }
+
+  /** Asks the server to email the conversation to `email` (empty: the address it knows). */
+  async emailTranscript(email: string): Promise<boolean> {
+    let sent: string | undefined;
+    try {
+      const r = await fetch(`${this.host.apiBase}/v1/widget/transcript`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.record?.t}` },
+        body: JSON.stringify(email ? { email } : {}),
+      });
+      if (r.ok) sent = (await r.json()).sentTo;
+    } catch {
+      // offline: said below
+    }
+    this.set({ notice: sent ? format(this.t.transcriptSent, { email: sent }) : this.t.transcriptFailed });
+    return !!sent;
   }
 
   /** A new visitor session: the history is gone from this browser (the loader clears storage). */

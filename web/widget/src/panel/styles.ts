@@ -25,6 +25,8 @@ export const panelCss = `
 .linktor-banner{flex:none;margin:0;padding:8px 16px;background:#fff4d6;color:#4d3800;font-size:13px;text-align:center}
 .linktor-consent{display:flex;flex:none;flex-wrap:wrap;align-items:center;gap:8px;padding:10px 16px;background:#f0f2f5;color:#1f1f1f;font-size:13px}
 .linktor-consent p{flex:1 1 100%;margin:0}
+.linktor-transcript{display:flex;flex:none;gap:8px;padding:10px 16px;background:#f0f2f5}
+.linktor-transcript input{flex:1;min-width:0;margin:0;padding:8px 10px;border:1px solid #767676;border-radius:8px;background:#fff;color:#1f1f1f;font:inherit}
 .linktor-messages{flex:1;overflow-y:auto;overscroll-behavior:contain;padding:16px 12px 8px}
 .linktor-list{display:flex;flex-direction:column;gap:4px;margin:0;padding:0;list-style:none}
 .linktor-row{display:flex;flex-direction:column;align-items:flex-start;margin:0;padding:0}

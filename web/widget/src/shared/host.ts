@@ -19,6 +19,12 @@ export interface PanelHost {
   apiBase: string;
   /** The user as known now: init's `user` with every `updateUser` applied. */
   user(): { user?: UserInfo; userHash?: string };
+  /**
+   * The `linktor_resume` token of an emailed link this page was opened with (the loader
+   * took it out of the address bar): the first session request exchanges it for that
+   * visitor's session, then it is dropped.
+   */
+  resume: string | null;
   /** The proactive messages shown on this page so far, to show in the conversation. */
   proactive: string[];
   /**

@@ -1,6 +1,7 @@
-// The inbox: the conversation list (filters open / resolved / mine / unassigned, search,
-// newest activity first, unread counts, live from the agent socket), the open thread, and the
-// visitor panel beside it.
+// The inbox: the conversation list (filters open / resolved / mine / unassigned, a label,
+// search, newest activity first, unread counts, labels as chips, live from the agent socket),
+// the open thread, and the visitor panel beside it. Keyboard shortcuts (lib/shortcuts.ts) work
+// when focus is not in a text field; `?` lists them in a dialog.
 
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from '../app';
@@ -11,7 +12,9 @@ import { Link, navigate, usePath } from '../lib/router';
 import { preview } from '../lib/thread';
 import type { Conversation, ConversationSummary, Page, Visitor } from '../lib/types';
 import { ErrorNote, PageTitle } from '../ui';
-import { Thread } from './Thread';
+import { LabelChips } from './LabelChips';
+import { ShortcutHelp, useInboxShortcuts } from './Shortcuts';
+import { Thread, type ThreadCommands } from './Thread';
 import { VisitorPanel } from './VisitorPanel';
 import { agentName, visitorName } from './names';
 
@@ -26,9 +29,12 @@ const FILTERS: { id: Filter; label: string }[] = [
 const filterQuery = (f: Filter) => (f === 'resolved' ? { status: 'resolved' } : f === 'mine' ? { status: 'open', assignee: 'me' } : f === 'unassigned' ? { status: 'open', assignee: 'none' } : { status: 'open' });
 
 export function Inbox({ conversationId }: { conversationId?: string }) {
-  const { me, agents, channels } = useApp();
+  const { me, agents, channels, labels } = useApp();
   const { query: params } = usePath();
   const filter = (FILTERS.find((f) => f.id === params.get('filter'))?.id ?? 'open') as Filter;
+  const label = params.get('label') ?? '';
+  const commands = useRef<ThreadCommands>({}).current;
+  const [help, setHelp] = useState(false);
   const [q, setQ] = useState(params.get('q') ?? '');
   const [items, setItems] = useState<ConversationSummary[]>([]);
   const [cursor, setCursor] = useState<string | undefined>();
@@ -43,15 +49,16 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
   const loadSeq = useRef(0);
 
   const matches = useCallback(
-    (c: Conversation) => (filter === 'resolved' ? c.status === 'resolved' : c.status === 'open' && (filter === 'open' || (filter === 'mine' ? c.assigneeId === me.id : !c.assigneeId))),
-    [filter, me.id],
+    (c: Conversation) =>
+      (!label || c.labels.includes(label)) && (filter === 'resolved' ? c.status === 'resolved' : c.status === 'open' && (filter === 'open' || (filter === 'mine' ? c.assigneeId === me.id : !c.assigneeId))),
+    [filter, me.id, label],
   );
 
   const load = useCallback(
     async (more?: string) => {
       const my = ++loadSeq.current;
       try {
-        const page = await get<Page<ConversationSummary>>(`/v1/conversations${query({ ...filterQuery(filter), q: q.trim(), limit: 50, cursor: more })}`);
+        const page = await get<Page<ConversationSummary>>(`/v1/conversations${query({ ...filterQuery(filter), label, q: q.trim(), limit: 50, cursor: more })}`);
         if (my !== loadSeq.current) return;
         setItems((old) => (more ? [...old, ...page.data.filter((c) => !old.some((o) => o.id === c.id))] : page.data));
         setCursor(page.nextCursor);
@@ -62,7 +69,7 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
         if (my === loadSeq.current) setLoaded(true);
       }
     },
-    [filter, q],
+    [filter, q, label],
   );
 
   // Search as the agent types, a moment after the last key.
@@ -117,7 +124,7 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
     };
   }, [load, matches, q]);
 
-  const href = (id?: string, f: Filter = filter) => `/app/inbox${id ? '/' + encodeURIComponent(id) : ''}${query({ filter: f === 'open' ? undefined : f, q: q.trim() || undefined })}`;
+  const href = (id?: string, f: Filter = filter, l: string = label) => `/app/inbox${id ? '/' + encodeURIComponent(id) : ''}${query({ filter: f === 'open' ? undefined : f, label: l || undefined, q: q.trim() || undefined })}`;
   const open = items.find((c) => c.id === conversationId);
   const onRead = useCallback((id: string) => setItems((list) => list.map((c) => (c.id === id && c.unreadCount ? { ...c, unreadCount: 0 } : c))), []);
   const onChange = useCallback((c: Conversation) => setItems((list) => list.map((x) => (x.id === c.id ? { ...x, ...c } : x))), []);
@@ -129,6 +136,17 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
   }, [conversationId, open?.lastSeq, open?.status]);
   const visitorId = open?.visitorId ?? threadConv?.visitorId;
   const visitorOf = (c: ConversationSummary) => c.visitor ?? visitors[c.visitorId];
+  useInboxShortcuts({
+    move: (step) => {
+      const i = items.findIndex((c) => c.id === conversationId);
+      const next = items[i < 0 ? (step > 0 ? 0 : items.length - 1) : i + step];
+      if (!next) return;
+      navigate(href(next.id), { focus: false });
+      requestAnimationFrame(() => (document.querySelector('.conv-item[aria-current="true"]') as HTMLElement | null)?.scrollIntoView({ block: 'nearest' }));
+    },
+    thread: conversationId ? commands : undefined,
+    help: () => setHelp(true),
+  });
   const totalUnread = items.reduce((n, c) => n + (c.unreadCount ?? 0), 0);
   useEffect(() => {
     document.title = `${totalUnread ? `(${totalUnread}) ` : ''}Inbox · Linktor`;
@@ -146,6 +164,16 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
               </button>
             ))}
           </div>
+          <div class="field label-filter">
+            <label for="label-filter">Label</label>
+            <select id="label-filter" value={label} onChange={(e) => navigate(href(conversationId, filter, e.currentTarget.value), { replace: true, focus: false })}>
+              <option value="">All labels</option>
+              {labels.map((l) => (
+                <option value={l.name}>{l.name}</option>
+              ))}
+              {label && !labels.some((l) => l.name === label) && <option value={label}>{label}</option>}
+            </select>
+          </div>
           <form role="search" onSubmit={(e) => e.preventDefault()}>
             <label for="inbox-search" class="sr-only">
               Search conversations
@@ -157,7 +185,7 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
           Conversations
         </h2>
         <ErrorNote error={error} />
-        {loaded && items.length === 0 && !error && <p class="muted empty">{q ? 'No conversation matches.' : filter === 'resolved' ? 'No resolved conversations.' : 'No conversations here yet.'}</p>}
+        {loaded && items.length === 0 && !error && <p class="muted empty">{q || label ? 'No conversation matches.' : filter === 'resolved' ? 'No resolved conversations.' : 'No conversations here yet.'}</p>}
         <ul class="conv-items">
           {items.map((c) => {
             const name = visitorName(visitorOf(c), c.visitorId);
@@ -173,6 +201,7 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
                     </time>
                   </span>
                   <span class="conv-preview">{typing[c.id] ? <em>typing…</em> : preview(c.lastMessage) || <span class="muted">No messages yet</span>}</span>
+                  <LabelChips names={c.labels ?? []} />
                   <span class="conv-bottom">
                     <span class="muted small">
                       {channel ?? ''}
@@ -199,14 +228,18 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
       </section>
       {conversationId ? (
         <>
-          <Thread key={conversationId} conversationId={conversationId} visitor={open ? visitorOf(open) : visitorId ? visitors[visitorId] : undefined} onChange={onChange} onRead={onRead} />
+          <Thread key={conversationId} conversationId={conversationId} visitor={open ? visitorOf(open) : visitorId ? visitors[visitorId] : undefined} onChange={onChange} onRead={onRead} commands={commands} />
           {visitorId && <VisitorPanel visitorId={visitorId} conversation={threadConv} onVisitor={(v) => setVisitors((m) => ({ ...m, [v.id]: v }))} />}
         </>
       ) : (
         <section class="thread thread-empty" aria-label="Conversation">
           <p class="muted">Choose a conversation on the left.</p>
+          <p class="muted small">
+            Press <kbd>?</kbd> for keyboard shortcuts.
+          </p>
         </section>
       )}
+      <ShortcutHelp open={help} onClose={() => setHelp(false)} />
     </div>
   );
 }

@@ -68,8 +68,8 @@ export function Composer({
   const open = q !== null && dismissed !== text;
   useEffect(() => {
     if (q === null) return setDismissed(null);
-    if (q === '') get<SavedReply[]>('/v1/saved-replies').then(setReplies, () => setReplies((r) => r ?? []));
-  }, [q === null, q === '']);
+    get<SavedReply[]>('/v1/saved-replies').then(setReplies, () => setReplies((r) => r ?? []));
+  }, [q === null]);
   const options = open && replies ? matchReplies(replies, q!) : [];
   useEffect(() => setActive(0), [q]);
 

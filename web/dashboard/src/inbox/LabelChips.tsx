@@ -42,8 +42,19 @@ export function LabelPicker({ conv, onChange, control }: { conv: Conversation; o
     const away = (e: PointerEvent) => {
       if (box.current && !box.current.parentElement!.contains(e.target as Node)) setOpen(false);
     };
+    // Escape closes it wherever focus went meanwhile (a checkbox re-rendered, the page).
+    const escape = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      e.preventDefault();
+      setOpen(false);
+      button.current?.focus();
+    };
     document.addEventListener('pointerdown', away);
-    return () => document.removeEventListener('pointerdown', away);
+    document.addEventListener('keydown', escape);
+    return () => {
+      document.removeEventListener('pointerdown', away);
+      document.removeEventListener('keydown', escape);
+    };
   }, [open]);
 
   const close = () => {
@@ -52,6 +63,7 @@ export function LabelPicker({ conv, onChange, control }: { conv: Conversation; o
   };
 
   async function toggle(name: string, on: boolean) {
+    if (busy) return;
     const next = on ? [...conv.labels, name] : conv.labels.filter((n) => n !== name);
     setBusy(true);
     setError('');
@@ -76,13 +88,6 @@ export function LabelPicker({ conv, onChange, control }: { conv: Conversation; o
           ref={box}
           role="group"
           aria-label="Labels of this conversation"
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') {
-              e.preventDefault();
-              e.stopPropagation();
-              close();
-            }
-          }}
         >
           {labels.length === 0 ? (
             <p class="small muted">No labels yet. An admin adds them in Settings → Labels.</p>
@@ -91,7 +96,7 @@ export function LabelPicker({ conv, onChange, control }: { conv: Conversation; o
               {labels.map((l: Label) => (
                 <li>
                   <label class="check">
-                    <input type="checkbox" checked={conv.labels.includes(l.name)} disabled={busy} onChange={(e) => toggle(l.name, e.currentTarget.checked)} />
+                    <input type="checkbox" checked={conv.labels.includes(l.name)} aria-disabled={busy} onChange={(e) => toggle(l.name, e.currentTarget.checked)} />
                     <span class="label-swatch" style={{ background: l.color }} aria-hidden="true" /> {l.name}
                   </label>
                 </li>

@@ -56,7 +56,7 @@ export function activityLine(a: Activity, agents: Agent[], me: Agent): string {
       return `${actor} assigned this conversation to ${to}`;
     }
     case 'unassigned':
-      return actor ? `Unassigned by ${actor}` : 'Unassigned automatically';
+      return a.agentId ? `Unassigned by ${who(agents, me, a.agentId, 'you') || a.agentName}` : 'Unassigned automatically';
     case 'satisfaction':
       return `Visitor rated ${a.rating ?? '?'}/5${a.text ? `: “${a.text}”` : ''}`;
     default:

@@ -31,7 +31,6 @@ export function LabelPicker({ conv, onChange, control }: { conv: Conversation; o
   const { labels } = useApp();
   const [open, setOpen] = useState(false);
   const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const box = useRef<HTMLDivElement>(null);
   if (control) control.open = () => setOpen(true);
@@ -62,17 +61,26 @@ export function LabelPicker({ conv, onChange, control }: { conv: Conversation; o
     button.current?.focus();
   };
 
+  // Shown at once (the box ticks when clicked); the latest answer of the server wins.
+  const [shown, setShown] = useState<string[] | null>(null);
+  const seq = useRef(0);
   async function toggle(name: string, on: boolean) {
-    if (busy) return;
-    const next = on ? [...conv.labels, name] : conv.labels.filter((n) => n !== name);
-    setBusy(true);
+    const current = shown ?? conv.labels;
+    const next = on ? [...current.filter((n) => n !== name), name] : current.filter((n) => n !== name);
+    const my = ++seq.current;
+    setShown(next);
     setError('');
     try {
-      onChange(await put<Conversation>(`/v1/conversations/${encodeURIComponent(conv.id)}/labels`, { labels: next }));
+      const c = await put<Conversation>(`/v1/conversations/${encodeURIComponent(conv.id)}/labels`, { labels: next });
+      if (my === seq.current) {
+        onChange(c);
+        setShown(null);
+      }
     } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
+      if (my === seq.current) {
+        setShown(null);
+        setError(errorText(e));
+      }
     }
   }
 
@@ -96,7 +104,7 @@ export function LabelPicker({ conv, onChange, control }: { conv: Conversation; o
               {labels.map((l: Label) => (
                 <li>
                   <label class="check">
-                    <input type="checkbox" checked={conv.labels.includes(l.name)} aria-disabled={busy} onChange={(e) => toggle(l.name, e.currentTarget.checked)} />
+                    <input type="checkbox" checked={(shown ?? conv.labels).includes(l.name)} onChange={(e) => toggle(l.name, e.currentTarget.checked)} />
                     <span class="label-swatch" style={{ background: l.color }} aria-hidden="true" /> {l.name}
                   </label>
                 </li>

@@ -305,7 +305,7 @@ test('another tab of the visitor rates: the survey goes away in this one', async
   await v.context.close();
 });
 
-test('the visitor panel: browser in words, local time, referrer, and the pages of this visit after a single-page navigation', async () => {
+test('the visitor panel: browser in words, local time, and the pages of this visit after a single-page navigation', async () => {
   const { page, errors } = await adminPage();
   const v = await visitor('Where is my parcel?', { timezoneId: 'Asia/Tokyo' });
   // The host page navigates without loading (history.pushState), as a single-page app does.

@@ -226,6 +226,9 @@ export function Composer({
         <p id="composer-hint" class="sr-only">
           Type / for saved replies.
         </p>
+        <p class="sr-only" role="status">
+          {open && replies ? `${options.length === 1 ? '1 saved reply' : `${options.length} saved replies`}: up and down arrows to choose, Enter to insert.` : ''}
+        </p>
         <div class="composer-tools">
           <div class="popover-anchor">
             <button type="button" class="icon-button" aria-label="Insert emoji" aria-expanded={emojiOpen} aria-controls="emoji-picker" onClick={() => setEmojiOpen(!emojiOpen)}>

@@ -1,9 +1,9 @@
 // The signed-in dashboard's shared state: who is signed in, the account's agents and
-// channels (names for the inbox), and sign-out. Pages read it with useApp().
+// channels (names for the inbox), its labels, and sign-out. Pages read it with useApp().
 
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { Agent, Channel } from './lib/types';
+import type { Agent, Channel, Label } from './lib/types';
 
 export interface AppState {
   me: Agent;
@@ -13,6 +13,9 @@ export interface AppState {
   reloadAgents: () => Promise<void>;
   channels: Channel[];
   reloadChannels: () => Promise<void>;
+  /** The account's labels (names and colours for the inbox's chips). */
+  labels: Label[];
+  reloadLabels: () => Promise<void>;
   signOut: () => Promise<void>;
 }
 

@@ -11,7 +11,7 @@ import { notify, unlockAudio } from './lib/notify';
 import { socket } from './lib/realtime';
 import { Link, match, navigate, usePath } from './lib/router';
 import { preview } from './lib/thread';
-import type { Agent, SessionInfo, Availability, Channel } from './lib/types';
+import type { Agent, SessionInfo, Availability, Channel, Label } from './lib/types';
 import { Account } from './pages/Account';
 import { Analytics } from './pages/Analytics';
 import { SignIn } from './pages/SignIn';
@@ -83,15 +83,18 @@ function Shell({ session, onSignedOut }: { session: SessionInfo; onSignedOut: ()
   const [me, setMe] = useState<Agent>(session.agent);
   const [agents, setAgents] = useState<Agent[]>([]);
   const [channels, setChannels] = useState<Channel[]>([]);
+  const [labels, setLabels] = useState<Label[]>([]);
   const [connected, setConnected] = useState(true);
   const isAdmin = me.role === 'admin';
   const reloadAgents = useCallback(async () => setAgents(await get<Agent[]>('/v1/agents')), []);
   const reloadChannels = useCallback(async () => setChannels(await get<Channel[]>('/v1/channels')), []);
+  const reloadLabels = useCallback(async () => setLabels(await get<Label[]>('/v1/labels')), []);
   const known = useRef(new Set<string>());
 
   useEffect(() => {
     reloadAgents().catch(() => undefined);
     reloadChannels().catch(() => undefined);
+    reloadLabels().catch(() => undefined);
     socket.start();
     const off = socket.on((f) => {
       if (f.type === 'status') setConnected(f.connected);
@@ -113,7 +116,7 @@ function Shell({ session, onSignedOut }: { session: SessionInfo; onSignedOut: ()
       off();
       socket.stop();
     };
-  }, [reloadAgents, reloadChannels]);
+  }, [reloadAgents, reloadChannels, reloadLabels]);
 
   const signOut = useCallback(async () => {
     try {
@@ -125,7 +128,10 @@ function Shell({ session, onSignedOut }: { session: SessionInfo; onSignedOut: ()
     }
   }, [onSignedOut]);
 
-  const state: AppState = useMemo(() => ({ me, setMe, isAdmin, agents, reloadAgents, channels, reloadChannels, signOut }), [me, isAdmin, agents, reloadAgents, channels, reloadChannels, signOut]);
+  const state: AppState = useMemo(
+    () => ({ me, setMe, isAdmin, agents, reloadAgents, channels, reloadChannels, labels, reloadLabels, signOut }),
+    [me, isAdmin, agents, reloadAgents, channels, reloadChannels, labels, reloadLabels, signOut],
+  );
 
   return (
     <AppContext.Provider value={state}>
@@ -173,7 +179,7 @@ function MainNav({ isAdmin }: { isAdmin: boolean }) {
       <ul>
         {item('/app/inbox', 'Inbox')}
         {isAdmin && item('/app/analytics', 'Analytics')}
-        {isAdmin && item('/app/settings', 'Settings')}
+        {item('/app/settings', 'Settings')}
       </ul>
     </nav>
   );
@@ -239,10 +245,11 @@ function AdminOnly({ children }: { children: ComponentChildren }) {
 
 function Routes() {
   const { path } = usePath();
+  const { isAdmin } = useApp();
   useEffect(() => {
     if (path === '/app' || path === '/app/login') navigate('/app/inbox', { replace: true });
-    else if (path === '/app/settings') navigate('/app/settings/channels', { replace: true });
-  }, [path]);
+    else if (path === '/app/settings') navigate(isAdmin ? '/app/settings/channels' : '/app/settings/saved-replies', { replace: true });
+  }, [path, isAdmin]);
   if (path === '/app' || path === '/app/login' || path === '/app/inbox' || match('/app/inbox/:id', path)) return <Inbox conversationId={match('/app/inbox/:id', path)?.id} />;
   if (path === '/app/account') return <Account />;
   if (path === '/app/analytics')
@@ -251,6 +258,8 @@ function Routes() {
         <Analytics />
       </AdminOnly>
     );
+  // Saved replies and the list of labels are every agent's; the rest of Settings is admins'.
+  if (path === '/app/settings/saved-replies' || path === '/app/settings/labels') return <Settings path={path} />;
   if (path.startsWith('/app/settings'))
     return (
       <AdminOnly>

@@ -83,8 +83,11 @@ test("an agent reaches nothing of another account's, and no admin endpoint", asy
     const list = await pageFetch(page, 'GET', '/v1/conversations?status=open');
     assert.ok(!JSON.stringify(list.body).includes('secret of the other account'));
 
-    // The agent role: inbox, own availability and password; no settings, no admin endpoints.
-    assert.equal(await page.getByRole('link', { name: 'Settings' }).count(), 0);
+    // The agent role: inbox, own availability and password, the labels (to read) and the saved
+    // replies (every agent's); no other settings, no admin endpoints.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Saved replies', level: 1 }).waitFor();
+    assert.deepEqual(await page.getByRole('navigation', { name: 'Settings' }).getByRole('link').allInnerTexts(), ['Labels', 'Saved replies']);
     assert.equal(await page.getByRole('link', { name: 'Analytics' }).count(), 0);
     for (const [method, path, body] of [
       ['POST', '/v1/channels', { name: 'x', allowedDomains: ['example.com'] }],

@@ -2,18 +2,44 @@
 // image and file attachments (POST /v1/uploads, then an image or file message), and builders
 // for a question with buttons and for a card. Typing frames go out while the agent types
 // (throttled: one start every few seconds, a stop when idle or sent).
+// Two modes: Reply (to the visitor) and Private note (POST …/notes, agents only, never a
+// message; the composer turns yellow and sends no typing frames). Typing `/` at the start opens
+// the saved replies (a listbox popup of the text box: ↑/↓, Enter or Tab inserts with the variables filled, Escape closes).
 
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { errorText, post, upload } from '../lib/api';
+import { useApp } from '../app';
+import { errorText, get, post, upload } from '../lib/api';
+import { fillTemplate, matchReplies, slashQuery } from '../lib/inbox';
 import { socket } from '../lib/realtime';
 import { buttonId } from '../lib/buttons';
 import { typingNotifier } from '../lib/thread';
-import type { Button, Content, UploadedFile } from '../lib/types';
+import type { Button, Content, SavedReply, UploadedFile, Visitor } from '../lib/types';
 import { Dialog, Field } from '../ui';
 import { EMOJI } from './emoji';
 
-export function Composer({ conversationId, onSend }: { conversationId: string; onSend: (c: Content) => Promise<void> }) {
+export type ComposerMode = 'reply' | 'note';
+/** What the inbox's shortcuts do to the composer (`r`, `n`). */
+export type ComposerControl = { focus?: (mode: ComposerMode) => void };
+
+export function Composer({
+  conversationId,
+  onSend,
+  onNote,
+  visitor,
+  control,
+}: {
+  conversationId: string;
+  onSend: (c: Content) => Promise<void>;
+  onNote: (text: string) => Promise<boolean>;
+  visitor?: Visitor;
+  control?: ComposerControl;
+}) {
+  const { me } = useApp();
   const [text, setText] = useState('');
+  const [mode, setMode] = useState<ComposerMode>('reply');
+  const [replies, setReplies] = useState<SavedReply[] | null>(null);
+  const [active, setActive] = useState(0);
+  const [dismissed, setDismissed] = useState<string | null>(null);
   const [emojiOpen, setEmojiOpen] = useState(false);
   const [builder, setBuilder] = useState<'buttons' | 'card' | null>(null);
   const [uploading, setUploading] = useState<string[]>([]);
@@ -30,12 +56,45 @@ export function Composer({ conversationId, onSend }: { conversationId: string; o
   );
   useEffect(() => () => typing.stop(), [typing]);
   useEffect(() => setText(''), [conversationId]);
+  const focusMode = (m: ComposerMode) => {
+    setMode(m);
+    if (m === 'note') typing.stop();
+    input.current?.focus();
+  };
+  if (control) control.focus = focusMode;
+
+  // The saved replies: fetched when a `/` first opens the list, again each time it opens anew.
+  const q = slashQuery(text);
+  const open = q !== null && dismissed !== text;
+  useEffect(() => {
+    if (q === null) return setDismissed(null);
+    get<SavedReply[]>('/v1/saved-replies').then(setReplies, () => setReplies((r) => r ?? []));
+  }, [q === null]);
+  const options = open && replies ? matchReplies(replies, q!) : [];
+  useEffect(() => setActive(0), [q]);
+
+  function insertReply(r: SavedReply) {
+    const u = visitor?.user;
+    const filled = fillTemplate(r.text, { 'visitor.name': u?.name ?? '', 'visitor.email': u?.email ?? '', 'agent.name': me.name || '' });
+    setText(filled);
+    requestAnimationFrame(() => {
+      const el = input.current;
+      el?.focus();
+      el?.setSelectionRange(filled.length, filled.length);
+    });
+  }
 
   async function sendText() {
     const t = text.trim();
     if (!t) return;
-    if (t.length > 4096) return setError('A message has at most 4,096 characters.');
+    if (t.length > 4096) return setError(`A ${mode === 'note' ? 'note' : 'message'} has at most 4,096 characters.`);
     setError('');
+    if (mode === 'note') {
+      // The note is kept in the composer until the server has it.
+      if (await onNote(t)) setText('');
+      input.current?.focus();
+      return;
+    }
     setText('');
     typing.stop();
     await onSend({ type: 'text', text: t });
@@ -77,8 +136,19 @@ export function Composer({ conversationId, onSend }: { conversationId: string; o
     });
   }
 
+  const note = mode === 'note';
+  const optionId = (i: number) => `saved-reply-${i}`;
   return (
-    <div class="composer">
+    <div class={`composer${note ? ' composer-note' : ''}`}>
+      <div role="group" aria-label="Composer mode" class="composer-modes">
+        <button type="button" class="mode" aria-pressed={!note} aria-keyshortcuts="r" onClick={() => focusMode('reply')}>
+          Reply
+        </button>
+        <button type="button" class="mode mode-note" aria-pressed={note} aria-keyshortcuts="n" onClick={() => focusMode('note')}>
+          Private note
+        </button>
+        {note && <span class="small">Only agents see notes.</span>}
+      </div>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -86,20 +156,66 @@ export function Composer({ conversationId, onSend }: { conversationId: string; o
         }}
       >
         <label for="composer-text" class="sr-only">
-          Message
+          {note ? 'Private note' : 'Message'}
         </label>
+        {open && (
+          <div class="saved-replies popover">
+            <ul id="saved-reply-list" role="listbox" aria-label="Saved replies">
+              {options.map((r, i) => (
+                <li
+                  id={optionId(i)}
+                  role="option"
+                  aria-selected={i === active}
+                  class={i === active ? 'active' : undefined}
+                  onPointerDown={(e) => e.preventDefault()}
+                  onClick={() => insertReply(r)}
+                >
+                  <strong>/{r.shortcut}</strong> <span class="muted">{r.text}</span>
+                </li>
+              ))}
+            </ul>
+            {replies && options.length === 0 && <p class="small muted">{replies.length ? 'No saved reply matches.' : 'No saved replies yet: add them in Settings → Saved replies.'}</p>}
+          </div>
+        )}
         <textarea
           id="composer-text"
           ref={input}
           rows={2}
-          placeholder="Write a reply… (Enter sends, Shift+Enter for a new line)"
+          // A <textarea> may not take role=combobox (ARIA in HTML): it is the ARIA 1.2 textbox
+          // with a listbox popup instead, the same keys and announcements.
+          aria-autocomplete="list"
+          aria-haspopup="listbox"
+          aria-controls={open ? 'saved-reply-list' : undefined}
+          aria-activedescendant={open && options.length ? optionId(active) : undefined}
+          aria-describedby="composer-hint"
+          placeholder={note ? 'Write a private note… (only agents see it)' : 'Write a reply… (Enter sends, Shift+Enter for a new line, / for saved replies)'}
           value={text}
           onInput={(e) => {
             setText(e.currentTarget.value);
+            if (note) return;
             if (e.currentTarget.value) typing.input();
             else typing.stop();
           }}
           onKeyDown={(e) => {
+            if (open && options.length) {
+              if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+                e.preventDefault();
+                const n = options.length;
+                setActive((i) => (i + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
+                return;
+              }
+              if ((e.key === 'Enter' || e.key === 'Tab') && !e.shiftKey && !e.isComposing) {
+                e.preventDefault();
+                insertReply(options[Math.min(active, options.length - 1)]);
+                return;
+              }
+            }
+            if (open && e.key === 'Escape') {
+              e.preventDefault();
+              e.stopPropagation();
+              setDismissed(text);
+              return;
+            }
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
               e.preventDefault();
               void sendText();
@@ -107,6 +223,12 @@ export function Composer({ conversationId, onSend }: { conversationId: string; o
           }}
           onBlur={() => typing.stop()}
         />
+        <p id="composer-hint" class="sr-only">
+          Type / for saved replies.
+        </p>
+        <p class="sr-only" role="status">
+          {open && replies ? `${options.length === 1 ? '1 saved reply' : `${options.length} saved replies`}: up and down arrows to choose, Enter to insert.` : ''}
+        </p>
         <div class="composer-tools">
           <div class="popover-anchor">
             <button type="button" class="icon-button" aria-label="Insert emoji" aria-expanded={emojiOpen} aria-controls="emoji-picker" onClick={() => setEmojiOpen(!emojiOpen)}>
@@ -117,6 +239,7 @@ export function Composer({ conversationId, onSend }: { conversationId: string; o
             </button>
             {emojiOpen && <EmojiPicker onPick={insertEmoji} onClose={() => setEmojiOpen(false)} />}
           </div>
+          {!note && (<>
           <button type="button" class="icon-button" aria-label="Attach images or files" onClick={() => fileInput.current?.click()}>
             <svg viewBox="0 0 24 24" aria-hidden="true" class="icon">
               <path d="M20.5 11.5l-8.2 8.2a5 5 0 0 1-7.1-7.1l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4l7.8-7.8" />
@@ -129,9 +252,10 @@ export function Composer({ conversationId, onSend }: { conversationId: string; o
           <button type="button" class="button small" onClick={() => setBuilder('card')}>
             Card…
           </button>
+          </>)}
           <span class="grow" />
           <button type="submit" class="button primary" disabled={!text.trim()}>
-            Send
+            {note ? 'Add note' : 'Send'}
           </button>
         </div>
       </form>

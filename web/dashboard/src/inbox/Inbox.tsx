@@ -1,8 +1,10 @@
-// The inbox: the conversation list (filters open / resolved / mine / unassigned, search,
-// newest activity first, unread counts, live from the agent socket), the open thread, and the
-// visitor panel beside it. Search runs on the server as the agent types; each result shows
-// where it matched (the words marked, as text nodes, never markup) and opens the thread at
-// the matching message. `/` focuses the search box, Escape clears it.
+// The inbox: the conversation list (filters open / resolved / mine / unassigned, a label,
+// search, newest activity first, unread counts, labels as chips, live from the agent socket),
+// the open thread, and the visitor panel beside it. Search runs on the server as the agent
+// types; each result shows where it matched (the words marked, as text nodes, never markup)
+// and opens the thread at the matching message. Keyboard shortcuts (Shortcuts.tsx) work
+// when focus is not in a text field: `/` focuses the search box (Escape clears it), `?` lists
+// them all in a dialog.
 
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from '../app';
@@ -13,7 +15,9 @@ import { Link, navigate, usePath } from '../lib/router';
 import { preview } from '../lib/thread';
 import type { Conversation, ConversationSummary, Page, SearchMatch, Visitor } from '../lib/types';
 import { ErrorNote, PageTitle } from '../ui';
-import { Thread } from './Thread';
+import { LabelChips } from './LabelChips';
+import { ShortcutHelp, useInboxShortcuts } from './Shortcuts';
+import { Thread, type ThreadCommands } from './Thread';
 import { VisitorPanel } from './VisitorPanel';
 import { agentName, visitorName } from './names';
 
@@ -28,9 +32,12 @@ const FILTERS: { id: Filter; label: string }[] = [
 const filterQuery = (f: Filter) => (f === 'resolved' ? { status: 'resolved' } : f === 'mine' ? { status: 'open', assignee: 'me' } : f === 'unassigned' ? { status: 'open', assignee: 'none' } : { status: 'open' });
 
 export function Inbox({ conversationId }: { conversationId?: string }) {
-  const { me, agents, channels } = useApp();
+  const { me, agents, channels, labels } = useApp();
   const { query: params } = usePath();
   const filter = (FILTERS.find((f) => f.id === params.get('filter'))?.id ?? 'open') as Filter;
+  const label = params.get('label') ?? '';
+  const commands = useRef<ThreadCommands>({}).current;
+  const [help, setHelp] = useState(false);
   const [q, setQ] = useState(params.get('q') ?? '');
   const [items, setItems] = useState<ConversationSummary[]>([]);
   const [emailOn, setEmailOn] = useState<boolean | null>(null);
@@ -62,15 +69,16 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
   }, []);
 
   const matches = useCallback(
-    (c: Conversation) => (filter === 'resolved' ? c.status === 'resolved' : c.status === 'open' && (filter === 'open' || (filter === 'mine' ? c.assigneeId === me.id : !c.assigneeId))),
-    [filter, me.id],
+    (c: Conversation) =>
+      (!label || c.labels.includes(label)) && (filter === 'resolved' ? c.status === 'resolved' : c.status === 'open' && (filter === 'open' || (filter === 'mine' ? c.assigneeId === me.id : !c.assigneeId))),
+    [filter, me.id, label],
   );
 
   const load = useCallback(
     async (more?: string) => {
       const my = ++loadSeq.current;
       try {
-        const page = await get<Page<ConversationSummary>>(`/v1/conversations${query({ ...filterQuery(filter), q: q.trim(), limit: 50, cursor: more })}`);
+        const page = await get<Page<ConversationSummary>>(`/v1/conversations${query({ ...filterQuery(filter), label, q: q.trim(), limit: 50, cursor: more })}`);
         if (my !== loadSeq.current) return;
         setItems((old) => (more ? [...old, ...page.data.filter((c) => !old.some((o) => o.id === c.id))] : page.data));
         setCursor(page.nextCursor);
@@ -81,7 +89,7 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
         if (my === loadSeq.current) setLoaded(true);
       }
     },
-    [filter, q],
+    [filter, q, label],
   );
 
   // Search as the agent types, a moment after the last key.
@@ -136,8 +144,8 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
     };
   }, [load, matches, q]);
 
-  const href = (id?: string, f: Filter = filter, message?: string) =>
-    `/app/inbox${id ? '/' + encodeURIComponent(id) : ''}${query({ filter: f === 'open' ? undefined : f, q: q.trim() || undefined, message })}`;
+  const href = (id?: string, f: Filter = filter, message?: string, l: string = label) =>
+    `/app/inbox${id ? '/' + encodeURIComponent(id) : ''}${query({ filter: f === 'open' ? undefined : f, label: l || undefined, q: q.trim() || undefined, message })}`;
   const open = items.find((c) => c.id === conversationId);
   const onRead = useCallback((id: string) => setItems((list) => list.map((c) => (c.id === id && c.unreadCount ? { ...c, unreadCount: 0 } : c))), []);
   const onChange = useCallback((c: Conversation) => setItems((list) => list.map((x) => (x.id === c.id ? { ...x, ...c } : x))), []);
@@ -149,6 +157,17 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
   }, [conversationId, open?.lastSeq, open?.status]);
   const visitorId = open?.visitorId ?? threadConv?.visitorId;
   const visitorOf = (c: ConversationSummary) => c.visitor ?? visitors[c.visitorId];
+  useInboxShortcuts({
+    move: (step) => {
+      const i = items.findIndex((c) => c.id === conversationId);
+      const next = items[i < 0 ? (step > 0 ? 0 : items.length - 1) : i + step];
+      if (!next) return;
+      navigate(href(next.id), { focus: false });
+      requestAnimationFrame(() => (document.querySelector('.conv-item[aria-current="true"]') as HTMLElement | null)?.scrollIntoView({ block: 'nearest' }));
+    },
+    thread: conversationId ? commands : undefined,
+    help: () => setHelp(true),
+  });
   const totalUnread = items.reduce((n, c) => n + (c.unreadCount ?? 0), 0);
   useEffect(() => {
     document.title = `${totalUnread ? `(${totalUnread}) ` : ''}Inbox · Linktor`;
@@ -165,6 +184,16 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
                 {f.label}
               </button>
             ))}
+          </div>
+          <div class="field label-filter">
+            <label for="label-filter">Label</label>
+            <select id="label-filter" value={label} onChange={(e) => navigate(href(conversationId, filter, undefined, e.currentTarget.value), { replace: true, focus: false })}>
+              <option value="">All labels</option>
+              {labels.map((l) => (
+                <option value={l.name}>{l.name}</option>
+              ))}
+              {label && !labels.some((l) => l.name === label) && <option value={label}>{label}</option>}
+            </select>
           </div>
           <form role="search" onSubmit={(e) => e.preventDefault()}>
             <label for="inbox-search" class="sr-only">
@@ -197,7 +226,7 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
             Email is off: visitors who leave are not emailed your answers, and transcripts cannot be sent. Set <code>LINKTOR_SMTP_URL</code> and <code>LINKTOR_EMAIL_FROM</code> to turn it on.
           </p>
         )}
-        {loaded && items.length === 0 && !error && <p class="muted empty">{q ? 'No conversation matches.' : filter === 'resolved' ? 'No resolved conversations.' : 'No conversations here yet.'}</p>}
+        {loaded && items.length === 0 && !error && <p class="muted empty">{q || label ? 'No conversation matches.' : filter === 'resolved' ? 'No resolved conversations.' : 'No conversations here yet.'}</p>}
         <ul class="conv-items">
           {items.map((c) => {
             const name = visitorName(visitorOf(c), c.visitorId);
@@ -220,6 +249,7 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
                   <span class="conv-preview">
                     {typing[c.id] ? <em>typing…</em> : c.searchMatch ? <Snippet match={c.searchMatch} /> : preview(c.lastMessage) || <span class="muted">No messages yet</span>}
                   </span>
+                  <LabelChips names={c.labels ?? []} />
                   <span class="conv-bottom">
                     <span class="muted small">
                       {channel ?? ''}
@@ -253,14 +283,19 @@ export function Inbox({ conversationId }: { conversationId?: string }) {
             visitor={open ? visitorOf(open) : visitorId ? visitors[visitorId] : undefined}
             onChange={onChange}
             onRead={onRead}
+            commands={commands}
           />
           {visitorId && <VisitorPanel visitorId={visitorId} conversation={threadConv} onVisitor={(v) => setVisitors((m) => ({ ...m, [v.id]: v }))} />}
         </>
       ) : (
         <section class="thread thread-empty" aria-label="Conversation">
           <p class="muted">Choose a conversation on the left.</p>
+          <p class="muted small">
+            Press <kbd>?</kbd> for keyboard shortcuts.
+          </p>
         </section>
       )}
+      <ShortcutHelp open={help} onClose={() => setHelp(false)} />
     </div>
   );
 }

@@ -2,6 +2,9 @@
 // messages grouped by day with sender, time and the visitor's receipts of ours, the
 // visitor's typing indicator, and the composer. Live through the agent socket; marks the
 // visitor's messages read while the thread is on screen (POST …/read).
+// The conversation's activity (GET …/activity, live `activity` frames) is slotted in by time:
+// private notes, apart from the messages in yellow with their author, and system lines for
+// assignments and the visitor's rating. The header shows the labels and the label picker.
 
 import { Fragment } from 'preact';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
@@ -10,12 +13,17 @@ import { clientId, errorText, get, getEmailStatus, post } from '../lib/api';
 import { groupByDay, timeOf } from '../lib/dates';
 import { socket } from '../lib/realtime';
 import { Link } from '../lib/router';
+import { activityLine, mergeActivity, timeline } from '../lib/inbox';
 import { applyReceipt, lastInboundSeq, lastSeq, mergeMessage, mergeMessages, type ThreadMessage } from '../lib/thread';
-import type { Content, Conversation, Message, Page, TranscriptSent, Visitor } from '../lib/types';
+import type { Activity, Content, Conversation, Message, Page, TranscriptSent, Visitor } from '../lib/types';
 import { ErrorNote, Loading } from '../ui';
-import { Composer } from './Composer';
+import { Composer, type ComposerControl } from './Composer';
+import { LabelChips, LabelPicker } from './LabelChips';
 import { MessageContent } from './MessageView';
 import { agentName, visitorName } from './names';
+
+/** What the inbox's keyboard shortcuts do in the open conversation. */
+export type ThreadCommands = { resolve?: () => void; assignToMe?: () => void; labels?: () => void; compose?: ComposerControl['focus'] };
 
 export function Thread({
   conversationId,
@@ -23,6 +31,7 @@ export function Thread({
   visitor,
   onChange,
   onRead,
+  commands,
 }: {
   conversationId: string;
   /** A message to scroll to once loaded (a search result's). */
@@ -30,10 +39,14 @@ export function Thread({
   visitor?: Visitor;
   onChange: (c: Conversation) => void;
   onRead: (id: string) => void;
+  commands?: ThreadCommands;
 }) {
   const { me, agents, channels } = useApp();
   const [conv, setConv] = useState<Conversation>();
   const [messages, setMessages] = useState<ThreadMessage[]>([]);
+  const [activity, setActivity] = useState<Activity[]>([]);
+  const composer = useRef<ComposerControl>({}).current;
+  const picker = useRef<{ open?: () => void }>({}).current;
   const [error, setError] = useState<unknown>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const [emailOn, setEmailOn] = useState(false);
@@ -60,9 +73,19 @@ export function Thread({
     [conversationId],
   );
 
+  const loadActivity = useCallback(
+    () =>
+      get<Activity[]>(`/v1/conversations/${encodeURIComponent(conversationId)}/activity`).then(
+        (list) => setActivity((old) => list.reduce(mergeActivity, old)),
+        () => undefined,
+      ),
+    [conversationId],
+  );
+
   useEffect(() => {
     setConv(undefined);
     setMessages([]);
+    setActivity([]);
     setError(null);
     setActionError(null);
     setVisitorTyping(false);
@@ -73,12 +96,17 @@ export function Thread({
       .then((c) => live && setConv(c))
       .catch((e) => live && setError(e));
     loadAfter(0).catch((e) => live && setError(e));
+    void loadActivity();
     let typingTimer: ReturnType<typeof setTimeout> | undefined;
     const off = socket.on((f) => {
       if (f.type === 'message' && f.message.conversationId === conversationId) {
         setMessages((ms) => mergeMessage(ms, f.message));
         if (f.message.direction === 'inbound') setVisitorTyping(false);
       } else if (f.type === 'conversation' && f.conversation.id === conversationId) setConv(f.conversation);
+      else if (f.type === 'activity' && f.activity.conversationId === conversationId) {
+        const a = f.activity;
+        setActivity((list) => mergeActivity(list, a));
+      }
       else if (f.type === 'typing' && f.conversationId === conversationId) {
         const on = f.state === 'start';
         clearTimeout(typingTimer);
@@ -92,6 +120,7 @@ export function Thread({
       else if (f.type === 'reconnected') {
         get<Conversation>(`/v1/conversations/${encodeURIComponent(conversationId)}`).then((c) => live && setConv(c), () => undefined);
         loadAfter(lastSeq(msgsRef.current)).catch(() => undefined);
+        void loadActivity();
       }
     });
     return () => {
@@ -99,7 +128,7 @@ export function Thread({
       clearTimeout(typingTimer);
       off();
     };
-  }, [conversationId, loadAfter, me.id]);
+  }, [conversationId, loadAfter, loadActivity, me.id]);
 
   // Read receipts: the visitor's messages count as read once this thread is on screen.
   useEffect(() => {
@@ -120,7 +149,7 @@ export function Thread({
   useLayoutEffect(() => {
     const el = listRef.current?.parentElement;
     if (el && atBottom.current) el.scrollTop = el.scrollHeight;
-  }, [messages, visitorTyping]);
+  }, [messages, activity, visitorTyping]);
 
   // A search result opens the thread at its message, once that message is loaded.
   const [found, setFound] = useState<string>();
@@ -159,6 +188,22 @@ export function Thread({
     [conversationId, me.id, me.name],
   );
 
+  const addNote = useCallback(
+    async (text: string) => {
+      setActionError(null);
+      try {
+        const a = await post<Activity>(`/v1/conversations/${encodeURIComponent(conversationId)}/notes`, { text });
+        atBottom.current = true;
+        setActivity((list) => mergeActivity(list, a));
+        return true;
+      } catch (e) {
+        setActionError(e);
+        return false;
+      }
+    },
+    [conversationId],
+  );
+
   const act = async (path: string, body?: unknown) => {
     setActionError(null);
     try {
@@ -183,7 +228,7 @@ export function Thread({
 
   const name = visitorName(visitor, conv?.visitorId ?? '');
   const channel = channels.find((c) => c.id === conv?.channelId);
-  const groups = useMemo(() => groupByDay(messages, (m) => m.createdAt), [messages]);
+  const groups = useMemo(() => groupByDay(timeline(messages, activity), (x) => x.at), [messages, activity]);
   // Which buttons of which message the visitor pressed (their answer replies to it with the label).
   const answers = useMemo(() => {
     const map = new Map<string, Set<string>>();
@@ -197,6 +242,13 @@ export function Thread({
     return map;
   }, [messages]);
   const lastOurs = [...messages].reverse().find((m) => m.direction === 'outbound' && !m.pending);
+
+  if (commands) {
+    commands.compose = (m) => composer.focus?.(m);
+    commands.labels = () => picker.open?.();
+    commands.resolve = () => conv?.status === 'open' && void act('resolve');
+    commands.assignToMe = () => conv && conv.assigneeId !== me.id && void act('assign', { agentId: me.id });
+  }
 
   if (error) return <section class="thread" aria-label="Conversation"><ErrorNote error={error} /></section>;
   if (!conv) return <section class="thread" aria-label="Conversation"><Loading what="Loading the conversation" /></section>;
@@ -213,6 +265,7 @@ export function Thread({
             {channel?.name ?? conv.channelId} · <span class={`badge badge-${conv.status}`}>{conv.status === 'open' ? 'Open' : 'Resolved'}</span>
             {conv.assigneeId ? ` · Assigned to ${conv.assigneeId === me.id ? 'you' : agentName(agents, conv.assigneeId)}` : ' · Unassigned'}
           </p>
+          <LabelChips names={conv.labels} />
         </div>
         <div class="thread-actions">
           <label for="assign" class="sr-only">
@@ -227,8 +280,9 @@ export function Thread({
                 <option value={a.id}>{a.name || a.email}</option>
               ))}
           </select>
+          <LabelPicker conv={conv} onChange={(c) => (setConv(c), onChange(c))} control={picker} />
           {conv.assigneeId !== me.id && (
-            <button type="button" class="button" onClick={() => act('assign', { agentId: me.id })}>
+            <button type="button" class="button" aria-keyshortcuts="a" onClick={() => act('assign', { agentId: me.id })}>
               Assign to me
             </button>
           )}
@@ -238,7 +292,7 @@ export function Thread({
             </button>
           )}
           {conv.status === 'open' ? (
-            <button type="button" class="button" onClick={() => act('resolve')}>
+            <button type="button" class="button" aria-keyshortcuts="e" onClick={() => act('resolve')}>
               Resolve
             </button>
           ) : (
@@ -265,15 +319,19 @@ export function Thread({
         }}
       >
         <ol class="message-list" ref={listRef}>
-          {messages.length === 0 && <li class="muted empty">No messages yet.</li>}
+          {messages.length === 0 && activity.length === 0 && <li class="muted empty">No messages yet.</li>}
           {groups.map((g) => (
             <Fragment key={g.key}>
               <li class="day">
                 <span>{g.label}</span>
               </li>
-              {g.items.map((m) => (
-                <MessageRow key={m.clientId ?? m.id} m={m} found={m.id === found} visitor={name} answered={answers.get(m.id)} showStatus={m === lastOurs} onRetry={() => send(m.content, m.clientId)} />
-              ))}
+              {g.items.map((x) =>
+                x.kind === 'activity' ? (
+                  <ActivityRow key={x.item.id} a={x.item} />
+                ) : (
+                  <MessageRow key={x.item.clientId ?? x.item.id} m={x.item} found={x.item.id === found} visitor={name} answered={answers.get(x.item.id)} showStatus={x.item === lastOurs} onRetry={() => send(x.item.content, x.item.clientId)} />
+                ),
+              )}
             </Fragment>
           ))}
         </ol>
@@ -294,8 +352,32 @@ export function Thread({
           ''
         )}
       </p>
-      <Composer conversationId={conversationId} onSend={send} />
+      <Composer conversationId={conversationId} onSend={send} onNote={addNote} visitor={visitor} control={composer} />
     </section>
+  );
+}
+
+/** A private note (apart from the messages, with its author) or a system line (assignment, rating). */
+function ActivityRow({ a }: { a: Activity }) {
+  const { me, agents } = useApp();
+  if (a.kind === 'note')
+    return (
+      <li class="note-row" data-activity={a.id}>
+        <div class="note">
+          <p class="note-who">
+            <span class="note-marker">Private note</span> · {a.agentId === me.id ? 'You' : a.agentName || agentName(agents, a.agentId) || 'An agent'}
+          </p>
+          <p class="msg-text">{a.text}</p>
+        </div>
+        <p class="msg-meta">
+          <time dateTime={a.createdAt}>{timeOf(a.createdAt)}</time>
+        </p>
+      </li>
+    );
+  return (
+    <li class={`system-line system-${a.kind}`} data-activity={a.id}>
+      <span>{activityLine(a, agents, me)}</span> <time dateTime={a.createdAt}>{timeOf(a.createdAt)}</time>
+    </li>
   );
 }
 

@@ -1,24 +1,52 @@
 // Who the agent is talking to: name, email, avatar, where they are (page, referrer), their
-// browser and language, the page's user metadata, pre-chat answers, whether their identity is
-// verified, and their earlier conversations. Everything here comes from the visitor's browser,
-// so all of it is rendered as text.
+// browser and system in words (the raw user agent only as a tooltip), their local time (from
+// the time zone the widget reports, updated each minute), the pages of this visit, language,
+// the page's user metadata, pre-chat answers, whether their identity is verified, and their
+// earlier conversations. Everything here comes from the visitor's browser, so all of it is
+// rendered as text.
+// "This visit" = the page views since the last gap of 30 minutes, none from more than 30
+// minutes before the conversation started (lib/inbox.ts sessionPages).
 
 import { useEffect, useState } from 'preact/hooks';
 import { get, query } from '../lib/api';
-import { ago } from '../lib/dates';
+import { ago, timeOf } from '../lib/dates';
+import { localTime, sessionPages } from '../lib/inbox';
+import { browserAndOs } from '../lib/useragent';
 import { Link } from '../lib/router';
 import { preview } from '../lib/thread';
-import type { Conversation, ConversationSummary, Page, Visitor } from '../lib/types';
+import type { Conversation, ConversationSummary, Page, PageView, Visitor } from '../lib/types';
 import { ErrorNote, Loading } from '../ui';
 import { initials, visitorName } from './names';
 
 const CONTEXT: [string, string][] = [
   ['page', 'Page'],
   ['referrer', 'Referrer'],
-  ['userAgent', 'Browser'],
   ['language', 'Language'],
   ['ip', 'IP address'],
 ];
+/** Shown in their own way above (browser in words, local time). */
+const SHOWN_APART = ['userAgent', 'timezone'];
+
+/** The visitor's local time, updated each minute. */
+function LocalTime({ zone }: { zone: string }) {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    let t: ReturnType<typeof setTimeout>;
+    const tick = () => {
+      setNow(new Date());
+      t = setTimeout(tick, 60_000 - (Date.now() % 60_000) + 50);
+    };
+    t = setTimeout(tick, 60_000 - (Date.now() % 60_000) + 50);
+    return () => clearTimeout(t);
+  }, []);
+  const time = localTime(zone, now);
+  if (!time) return <>{zone}</>;
+  return (
+    <>
+      <time class="visitor-time">{time}</time> <span class="muted small">({zone})</span>
+    </>
+  );
+}
 
 /** A JSON value as one line of text. */
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
@@ -26,6 +54,7 @@ const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 export function VisitorPanel({ visitorId, conversation, onVisitor }: { visitorId: string; conversation?: Conversation; onVisitor?: (v: Visitor) => void }) {
   const [visitor, setVisitor] = useState<Visitor>();
   const [earlier, setEarlier] = useState<ConversationSummary[]>([]);
+  const [pages, setPages] = useState<PageView[]>([]);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     let live = true;
@@ -41,8 +70,13 @@ export function VisitorPanel({ visitorId, conversation, onVisitor }: { visitorId
     get<Page<ConversationSummary>>(`/v1/conversations${query({ visitorId, limit: 20 })}`)
       .then((p) => live && setEarlier(p.data))
       .catch(() => undefined);
+    // Page views come from the visitor's socket without a frame to the agents: looked at again now and then.
+    const loadPages = () => get<PageView[]>(`/v1/visitors/${encodeURIComponent(visitorId)}/pages`).then((p) => live && setPages(p), () => undefined);
+    void loadPages();
+    const every = setInterval(loadPages, 20_000);
     return () => {
       live = false;
+      clearInterval(every);
     };
   }, [visitorId, conversation?.lastSeq, conversation?.status]);
 
@@ -54,6 +88,9 @@ export function VisitorPanel({ visitorId, conversation, onVisitor }: { visitorId
   const meta = Object.entries(u.metadata ?? {});
   const pre = Object.entries(conversation?.preChat ?? {});
   const others = earlier.filter((c) => c.id !== conversation?.id);
+  const ua = visitor.context.userAgent;
+  const zone = visitor.context.timezone;
+  const visit = sessionPages(pages, conversation?.createdAt);
   return (
     <aside class="visitor-panel" aria-labelledby="visitor-h">
       <div class="visitor-id">
@@ -77,6 +114,22 @@ export function VisitorPanel({ visitorId, conversation, onVisitor }: { visitorId
             <dd class="break">{u.avatar}</dd>
           </>
         )}
+        {ua && (
+          <>
+            <dt>Browser</dt>
+            <dd class="break" title={ua}>
+              {browserAndOs(ua) || 'Unknown browser'}
+            </dd>
+          </>
+        )}
+        {zone && (
+          <>
+            <dt>Local time</dt>
+            <dd>
+              <LocalTime zone={zone} />
+            </dd>
+          </>
+        )}
         {CONTEXT.filter(([k]) => visitor.context[k]).map(([k, label]) => (
           <>
             <dt>{label}</dt>
@@ -84,7 +137,7 @@ export function VisitorPanel({ visitorId, conversation, onVisitor }: { visitorId
           </>
         ))}
         {Object.entries(visitor.context)
-          .filter(([k]) => !CONTEXT.some(([c]) => c === k))
+          .filter(([k]) => !CONTEXT.some(([c]) => c === k) && !SHOWN_APART.includes(k))
           .map(([k, v]) => (
             <>
               <dt>{k}</dt>
@@ -122,6 +175,22 @@ export function VisitorPanel({ visitorId, conversation, onVisitor }: { visitorId
           </dl>
         </section>
       )}
+      <section aria-labelledby="pages-h">
+        <h3 id="pages-h">Pages in this visit</h3>
+        {visit.length === 0 ? (
+          <p class="muted small">None reported.</p>
+        ) : (
+          <ol class="page-list">
+            {visit.map((p) => (
+              <li>
+                <time dateTime={p.viewedAt}>{timeOf(p.viewedAt)}</time>
+                <span title={p.url}>{p.title || p.url}</span>
+                {p.title && <span class="muted small break"> {shortUrl(p.url)}</span>}
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
       <section aria-labelledby="earlier-h">
         <h3 id="earlier-h">Earlier conversations</h3>
         {others.length === 0 ? (
@@ -142,6 +211,16 @@ export function VisitorPanel({ visitorId, conversation, onVisitor }: { visitorId
       </section>
     </aside>
   );
+}
+
+/** A page's path and query (the site is the same for all of them), or the URL as it came. */
+function shortUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.pathname + u.search + u.hash;
+  } catch {
+    return url;
+  }
 }
 
 function sameOrigin(url: string): boolean {

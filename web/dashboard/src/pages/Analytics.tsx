@@ -1,5 +1,6 @@
 // Analytics (GET /v1/analytics): conversations per day, first-response and resolution times,
-// messages per channel, over a chosen period. Charts are small SVGs drawn here (no library);
+// messages per channel, and the visitors' satisfaction (mean rating 1–5 and how many ratings)
+// in total, per day, per channel and per agent, over a chosen period. Charts are small SVGs drawn here (no library);
 // each has a text alternative and its numbers in a table below it.
 
 import { useState } from 'preact/hooks';
@@ -73,14 +74,50 @@ export function Analytics() {
             <li>
               <span class="tile-value">{duration(d.totals.resolutionSeconds)}</span> <span class="tile-label">mean resolution</span>
             </li>
+            <li>
+              <span class="tile-value">{score(d.totals.satisfaction)}</span> <span class="tile-label">satisfaction ({ratings(d.totals.ratings)})</span>
+            </li>
           </ul>
           <div class="charts">
             <Chart title="Conversations per day" days={d.days} value={(x) => x.conversations} format={String} kind="bars" />
             <Chart title="First response time" days={d.days} value={(x) => x.firstResponseSeconds} format={duration} kind="line" />
             <Chart title="Resolution time" days={d.days} value={(x) => x.resolutionSeconds} format={duration} kind="line" />
+            <Chart title="Satisfaction" days={d.days} value={(x) => x.satisfaction} format={score} kind="line" />
             <ChannelBars channels={d.channels} />
           </div>
+          <Satisfaction title="Satisfaction by day" rows={d.days.filter((x) => x.ratings > 0).map((x) => ({ key: x.date, name: x.date, ratings: x.ratings, satisfaction: x.satisfaction }))} />
+          <Satisfaction title="Satisfaction by channel" rows={d.channels.map((c) => ({ key: c.channelId, name: c.name, ratings: c.ratings, satisfaction: c.satisfaction }))} />
+          <Satisfaction title="Satisfaction by agent" rows={(d.agents ?? []).map((a) => ({ key: a.agentId, name: a.name, ratings: a.ratings, satisfaction: a.satisfaction }))} />
         </>
+      )}
+    </section>
+  );
+}
+
+/** A mean rating as "4.3 / 5", "–" when there is none. */
+const score = (n: number | null | undefined) => (n == null ? '–' : `${(Math.round(n * 10) / 10).toFixed(1)} / 5`);
+const ratings = (n: number) => (n === 1 ? '1 rating' : `${n} ratings`);
+
+function Satisfaction({ title, rows }: { title: string; rows: { key: string; name: string; ratings: number; satisfaction: number | null }[] }) {
+  const id = `sat-${title.split(' ').pop()}`;
+  return (
+    <section aria-labelledby={id} class="satisfaction">
+      <h2 id={id}>{title}</h2>
+      {rows.length === 0 ? (
+        <p class="muted">No ratings in this period.</p>
+      ) : (
+        <table class="table compact">
+          <TableHead columns={[title.replace('Satisfaction by ', '').replace(/^./, (c) => c.toUpperCase()), 'Satisfaction', 'Ratings']} />
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.key}>
+                <th scope="row">{r.name}</th>
+                <td>{score(r.satisfaction)}</td>
+                <td>{r.ratings}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
     </section>
   );

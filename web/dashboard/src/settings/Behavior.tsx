@@ -1,10 +1,11 @@
 // Behavior tab (the spec's Step 3): pre-chat form, file uploads, emojis, sound, proactive
 // messages (time, pageview, scroll, exit intent), offline mode, identity verification (with
-// the channel's secret and a rotate button) and privacy. Limits as in linktor-core channel.rs.
+// the channel's secret and a rotate button), privacy, and the inbox's rules (assignment: manual
+// or round robin with a cap per agent; the satisfaction survey). Limits as in linktor-core.
 
 import { useEffect, useState } from 'preact/hooks';
 import { errorText, get, post } from '../lib/api';
-import type { Behavior, Channel, ChannelSettings, FieldType, FormField, OfflineSettings, PrivacySettings, ProactiveRule, Trigger } from '../lib/types';
+import type { AssignmentMode, Behavior, Channel, ChannelSettings, FieldType, FormField, InboxSettings, OfflineSettings, PrivacySettings, ProactiveRule, Trigger } from '../lib/types';
 import { Check, CopyButton, Field, TableHead } from '../ui';
 import type { FieldError } from './ChannelPage';
 
@@ -18,6 +19,8 @@ export function BehaviorTab({ channel, draft, setDraft, fieldError }: { channel:
   const setO = (p: Partial<OfflineSettings>) => setDraft({ ...draft, offline: { ...o, ...p } });
   const pr = draft.privacy;
   const setP = (p: Partial<PrivacySettings>) => setDraft({ ...draft, privacy: { ...pr, ...p } });
+  const inbox: InboxSettings = draft.inbox ?? { assignment: { mode: 'manual', maxOpenPerAgent: 10 }, satisfactionSurvey: true };
+  const setI = (p: Partial<InboxSettings>) => setDraft({ ...draft, inbox: { ...inbox, ...p } });
   const f = b.fileUpload;
   const [types, setTypes] = useState(f.allowedTypes.join(', '));
   useEffect(() => setTypes(f.allowedTypes.join(', ')), [f.allowedTypes.join(',')]);
@@ -103,6 +106,38 @@ export function BehaviorTab({ channel, draft, setDraft, fieldError }: { channel:
           hint="userHash is the hex HMAC-SHA256 of user.id with this secret, computed by your backend. Only verified users share history across devices."
         />
         <IdentitySecret channelId={channel.id} />
+      </fieldset>
+
+      <fieldset class="group">
+        <legend>Inbox: assignment and satisfaction</legend>
+        <Field label="Assignment of new conversations" error={fieldError('inbox.assignment.mode')}>
+          {(a) => (
+            <select {...a} value={inbox.assignment.mode} onChange={(e) => setI({ assignment: { ...inbox.assignment, mode: e.currentTarget.value as AssignmentMode } })}>
+              <option value="manual">Manual: agents take or assign conversations</option>
+              <option value="roundRobin">Round robin: to the online agents in turn</option>
+            </select>
+          )}
+        </Field>
+        {inbox.assignment.mode === 'roundRobin' && (
+          <Field label="Open conversations per agent at most" hint="An agent with this many open conversations gets no new ones until one is resolved (1 to 1000)." error={fieldError('inbox.assignment.maxOpenPerAgent')}>
+            {(a) => (
+              <input
+                {...a}
+                type="number"
+                min={1}
+                max={1000}
+                value={inbox.assignment.maxOpenPerAgent}
+                onInput={(e) => setI({ assignment: { ...inbox.assignment, maxOpenPerAgent: Math.max(0, Math.floor(Number(e.currentTarget.value) || 0)) } })}
+              />
+            )}
+          </Field>
+        )}
+        <Check
+          label="Ask visitors to rate the conversation when it is resolved"
+          checked={inbox.satisfactionSurvey}
+          onChange={(satisfactionSurvey) => setI({ satisfactionSurvey })}
+          hint="The widget shows a 1 to 5 rating with an optional comment; ratings appear in the conversation and in Analytics."
+        />
       </fieldset>
 
       <fieldset class="group">

@@ -3,7 +3,8 @@
 // form (before the first message), or the composer. Also the drop zone for files and the
 // full-size image viewer. Escape closes the viewer, the emoji picker, then the panel. On a
 // phone the panel covers the page, so it is a modal dialog: Tab cycles inside it (as it does
-// inside the image viewer everywhere).
+// inside the image viewer everywhere). After a resolved conversation the satisfaction survey
+// sits above the composer: five rating buttons, an optional comment, Send, then a thank-you.
 
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { safeHref as safeUrl } from '@linktor/shared/message-text';
@@ -162,6 +163,8 @@ export function Panel({ chat, id }: { chat: Chat; id: string }) {
           </button>
         </div>
       )}
+      {s.survey === 1 && <Survey chat={chat} />}
+      {s.survey === 2 && <p class="linktor-thanks" role="status">{t.rateThanks}</p>}
       {bottom}
       {dragging && <div class="linktor-drop">{t.dropFiles}</div>}
       {viewing && (
@@ -173,5 +176,33 @@ export function Panel({ chat, id }: { chat: Chat; id: string }) {
         </div>
       )}
     </div>
+  );
+}
+
+function Survey({ chat }: { chat: Chat }) {
+  const t = chat.t;
+  const [rating, setRating] = useState(0);
+  const [comment, setComment] = useState('');
+  return (
+    <form
+      class="linktor-survey"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (rating) chat.rate(rating, comment);
+      }}
+    >
+      <p>{t.rateTitle}</p>
+      <div>
+        {[1, 2, 3, 4, 5].map((n) => (
+          <button type="button" class="linktor-star" aria-pressed={n === rating} aria-label={format(t.rateN, { n })} onClick={() => setRating(n)}>
+            {n <= rating ? '★' : '☆'}
+          </button>
+        ))}
+      </div>
+      <div class="linktor-field">
+        <textarea aria-label={t.rateComment} placeholder={t.rateComment} maxLength={1024} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
+      </div>
+      <button type="submit" class="linktor-button" disabled={!rating}>{t.sendButton}</button>
+    </form>
   );
 }

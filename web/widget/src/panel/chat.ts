@@ -1,6 +1,10 @@
 // The chat's state and every action the visitor or the page can take on it. It owns the
 // Connection, turns server frames into the Conversation, remembers the session in storage
 // (token, read position, pre-chat done) and tells the loader about unread messages.
+// It also reports the page the visitor is on whenever its URL changes while the socket is
+// open (loads, popstate, hashchange, and a once-a-second look at location.href for
+// pushState: the host page's history object is never touched), and holds the satisfaction
+// survey: asked while the resolved conversation has `satisfactionRequested`.
 // Components only read `chat.state` and call its methods.
 
 import { formatSize } from '@linktor/shared/message-text';
@@ -29,6 +33,8 @@ export interface ChatState {
   emailEnabled: boolean;
   /** The live region's text; `n` changes so the same text is announced again. */
   announce: { text: string; n: number };
+  /** The satisfaction survey: asked (1), answered here (2), or not shown (0). */
+  survey: 0 | 1 | 2;
 }
 
 /** What is remembered between visits (short keys: it is stored in the visitor's browser). */
@@ -85,6 +91,7 @@ export class Chat {
       proactive: [...host.proactive],
       open: false,
       announce: { text: '', n: 0 },
+      survey: 0,
     };
     this.conn = new Connection(
       {
@@ -116,6 +123,14 @@ export class Chat {
     // A returning visitor reconnects at once: unread counts and sounds need the socket.
     if (this.record) this.connect();
   }
+
+  /** The URL last reported (a page load, then each single-page navigation). */
+  private page = '';
+  private pageTimer: any;
+  private reportPage = () => {
+    const url = location.href;
+    if (url !== this.page && this.conn.send({ type: 'page', url, title: document.title.slice(0, 512) || undefined })) this.page = url;
+  };
 
   subscribe(f: () => void) {
     this.listeners.add(f);
@@ -173,6 +188,7 @@ export class Chat {
       page: location.pathname,
       referrer: document.referrer || undefined,
       language: s.language,
+      timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       privacy,
     };
   }
@@ -193,7 +209,7 @@ export class Chat {
     conv = { ...conv, agentReadSeq: Math.max(conv.agentReadSeq, r.readSeq ?? 0) };
     this.saveRecord({ t: r.token, v: r.visitorId, e: r.expiresAt, r: conv.visitorReadSeq, p: this.state.prechatDone });
     const prechatDone = this.state.prechatDone || conv.messages.some((m) => m.mine);
-    this.set({ conv, agentsOnline: r.agentsOnline ?? this.state.agentsOnline, prechatDone, emailEnabled: !!r.emailEnabled });
+    this.set({ conv, agentsOnline: r.agentsOnline ?? this.state.agentsOnline, prechatDone, emailEnabled: !!r.emailEnabled, survey: r.conversation?.satisfactionRequested ? 1 : 0 });
     this.markRead();
   }
 
@@ -204,6 +220,18 @@ export class Chat {
         this.set({ agentsOnline: f.agentsOnline, conv: { ...conv, agentReadSeq: Math.max(conv.agentReadSeq, f.readSeq ?? 0) } });
         if (this.userDirty) this.updateUser();
         this.markRead();
+        // Watched from the first socket on: before it, nothing could be reported.
+        if (!this.pageTimer) {
+          addEventListener('popstate', this.reportPage);
+          addEventListener('hashchange', this.reportPage);
+          this.pageTimer = setInterval(this.reportPage, 1000);
+        }
+        this.reportPage();
+        return;
+      case 'conversation':
+        // Without the flag: rated (here, or in another tab) or reopened.
+        if (f.conversation.satisfactionRequested) this.set({ survey: 1 });
+        else if (this.state.survey === 1) this.set({ survey: 0 });
         return;
       case 'ack':
         if (f.message) this.receive(f.message);
@@ -427,6 +455,11 @@ export class Chat {
     this.set({ askConsent: false });
   }
 
+  rate(rating: number, comment: string) {
+    const c = comment.trim();
+    if (this.conn.send({ type: 'satisfaction.submit', rating, ...(c ? { comment: c } : {}) })) this.set({ survey: 2 });
+  }
+
   dismissNotice() {
     this.set({ notice: null });
   }
@@ -459,6 +492,11 @@ export class Chat {
   }
 
   destroy() {
+    if (this.pageTimer) {
+      removeEventListener('popstate', this.reportPage);
+      removeEventListener('hashchange', this.reportPage);
+      clearInterval(this.pageTimer);
+    }
     this.conn.stop();
     this.timers.forEach(clearTimeout);
     clearTimeout(this.typingStop);

@@ -93,6 +93,8 @@ export const panelCss = `
 .linktor-button-quiet{border:1px solid #595959;background:#fff;color:#1f1f1f}
 .linktor-button-quiet:hover{background:#e3e3e3}
 .linktor-thanks{flex:none;margin:0;padding:16px;border-top:1px solid #e3e3e3;text-align:center}
+.linktor-survey{flex:none;padding:8px 12px;border-top:1px solid #e3e3e3;text-align:center}
+.linktor-star{border:0;background:none;color:#b26b00;font-size:28px;cursor:pointer}
 .linktor-drop{position:absolute;inset:0;display:flex;align-items:center;justify-content:center;padding:24px;border:3px dashed var(--linktor-primary-text);border-radius:inherit;background:rgba(255,255,255,.95);color:#1f1f1f;font-size:16px;font-weight:600;text-align:center;pointer-events:none}
 .linktor-viewer{position:absolute;inset:0;z-index:1;display:flex;align-items:center;justify-content:center;padding:48px 12px 12px;background:rgba(0,0,0,.9)}
 .linktor-viewer img{max-width:100%;max-height:100%;object-fit:contain}

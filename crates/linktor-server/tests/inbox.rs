@@ -8,9 +8,27 @@ mod common;
 
 use common::*;
 use linktor_core::agent::AgentRole;
+use linktor_store::testing::Backend;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::Duration;
+
+/// Each test below runs on SQLite and on PostgreSQL, a database of its own each.
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $( #[tokio::test] async fn $name() { super::$name(super::Backend::Sqlite).await; } )* }
+        mod postgres { $( #[tokio::test] async fn $name() { super::$name(super::Backend::Postgres).await; } )* }
+    };
+}
+
+on_both_databases!(
+    labels_are_managed_by_admins_set_by_agents_and_filter_the_inbox,
+    saved_replies_belong_to_the_account,
+    a_private_note_reaches_agents_only,
+    round_robin_assigns_new_conversations_and_every_change_is_logged,
+    a_resolved_conversation_asks_for_a_rating_once,
+    the_pages_a_visitor_views_are_kept_for_agents,
+);
 
 /// A visitor who wrote once, their socket, and their conversation's id.
 async fn conversation(srv: &TestServer) -> (Visitor, Socket, String) {
@@ -45,9 +63,8 @@ async fn assert_never_sees(socket: &mut Socket, needle: &str) {
     }
 }
 
-#[tokio::test]
-async fn labels_are_managed_by_admins_set_by_agents_and_filter_the_inbox() {
-    let srv = TestServer::start().await;
+async fn labels_are_managed_by_admins_set_by_agents_and_filter_the_inbox(backend: Backend) {
+    let srv = TestServer::start_on(backend).await;
     add_agent(&srv, &srv.account, "ana@example.com", AgentRole::Agent).await;
     let ana = sign_in(&srv, "ana@example.com").await;
     let mut feed = ana.socket(&srv, &srv.base).await.unwrap();
@@ -97,9 +114,8 @@ async fn labels_are_managed_by_admins_set_by_agents_and_filter_the_inbox() {
     assert_eq!(status, 404);
 }
 
-#[tokio::test]
-async fn saved_replies_belong_to_the_account() {
-    let srv = TestServer::start().await;
+async fn saved_replies_belong_to_the_account(backend: Backend) {
+    let srv = TestServer::start_on(backend).await;
     add_agent(&srv, &srv.account, "ana@example.com", AgentRole::Agent).await;
     let ana = sign_in(&srv, "ana@example.com").await;
     let other = srv.state().store.create_account("Other").await.unwrap();
@@ -136,9 +152,8 @@ async fn saved_replies_belong_to_the_account() {
     assert!(status == 400 || status == 404, "{status}");
 }
 
-#[tokio::test]
-async fn a_private_note_reaches_agents_only() {
-    let srv = TestServer::start().await;
+async fn a_private_note_reaches_agents_only(backend: Backend) {
+    let srv = TestServer::start_on(backend).await;
     let receiver = Receiver::start().await;
     srv.api(Method::POST, "/v1/webhooks", Some(json!({ "url": receiver.url }))).await;
     add_agent(&srv, &srv.account, "ana@example.com", AgentRole::Agent).await;
@@ -188,9 +203,8 @@ async fn srv_visitor_of(srv: &TestServer, conv: &str) -> String {
     c["visitorId"].as_str().unwrap().to_owned()
 }
 
-#[tokio::test]
-async fn round_robin_assigns_new_conversations_and_every_change_is_logged() {
-    let srv = TestServer::start().await;
+async fn round_robin_assigns_new_conversations_and_every_change_is_logged(backend: Backend) {
+    let srv = TestServer::start_on(backend).await;
     add_agent(&srv, &srv.account, "ana@example.com", AgentRole::Admin).await;
     add_agent(&srv, &srv.account, "bo@example.com", AgentRole::Agent).await;
     let ana = sign_in(&srv, "ana@example.com").await;
@@ -230,9 +244,8 @@ async fn round_robin_assigns_new_conversations_and_every_change_is_logged() {
     assert_eq!(activity[1]["agentName"], "Ana Agent");
 }
 
-#[tokio::test]
-async fn a_resolved_conversation_asks_for_a_rating_once() {
-    let srv = TestServer::start().await;
+async fn a_resolved_conversation_asks_for_a_rating_once(backend: Backend) {
+    let srv = TestServer::start_on(backend).await;
     let receiver = Receiver::start().await;
     srv.api(Method::POST, "/v1/webhooks", Some(json!({ "url": receiver.url, "events": ["webchat.csat.submitted"] }))).await;
     add_agent(&srv, &srv.account, "ana@example.com", AgentRole::Agent).await;
@@ -285,9 +298,8 @@ async fn a_resolved_conversation_asks_for_a_rating_once() {
     assert_eq!((frame["conversation"]["status"].as_str(), frame["conversation"].get("satisfactionRequested")), (Some("resolved"), None));
 }
 
-#[tokio::test]
-async fn the_pages_a_visitor_views_are_kept_for_agents() {
-    let srv = TestServer::start().await;
+async fn the_pages_a_visitor_views_are_kept_for_agents(backend: Backend) {
+    let srv = TestServer::start_on(backend).await;
     let (status, session) = srv
         .session(json!({ "channelId": srv.channel, "page": "https://shop.example.com/pricing", "timezone": "Europe/Lisbon" }))
         .await;

@@ -284,7 +284,7 @@ pub struct MailParts<'a> {
     pub color: &'a str,
     pub transcript: bool,
     pub messages: &'a [Message],
-    /// The visitor's name as the conversation shows it.
+    /// The page the visitor was on, with the resume token (none when it is not known).
     pub resume_url: Option<&'a str>,
     pub unsubscribe_url: &'a str,
     pub replies: bool,

@@ -511,3 +511,39 @@ async fn without_smtp_settings_email_is_off_and_says_so() {
     assert_eq!((status, body["error"]["code"].as_str()), (409, Some("conflict")), "{body}");
     assert!(srv.server.as_ref().unwrap().smtp_addr.is_none());
 }
+
+#[tokio::test]
+async fn after_a_restart_what_was_mailed_stays_mailed() {
+    let sink = SmtpSink::start().await;
+    let mut srv = server(&sink, Backend::Sqlite).await;
+    let v = srv.visitor().await;
+    assert_eq!(srv.send_text(&v.id, "Before the restart").await.0, 201);
+    sink.wait_for(1).await;
+    let (database_url, data_dir) = (srv.state().config.database_url.clone(), srv.state().config.data_dir.clone());
+    srv.stop().await;
+
+    // The same database, a new process: nothing already mailed goes again; a new answer does, alone.
+    let port = sink.port;
+    let args = linktor_server::config::ConfigArgs {
+        listen: Some("127.0.0.1:0".parse().unwrap()),
+        data_dir: Some(data_dir),
+        database_url: Some(database_url),
+        smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
+        email_from: Some("support@example.com".into()),
+        email_delay_secs: Some(1),
+        ..Default::default()
+    };
+    let again = linktor_server::server::start(args.resolve().unwrap()).await.unwrap();
+    sink.still(1, Duration::from_secs(3)).await;
+    let store = &again.state.store;
+    let visitor: linktor_core::VisitorId = v.id.parse().unwrap();
+    let record = store.visitor(&srv.account, &visitor).await.unwrap();
+    let conversation = store.current_conversation(&srv.account, &visitor).await.unwrap().unwrap();
+    let sender = linktor_core::Sender { sender_type: linktor_core::SenderType::Api, id: "api".into(), name: None, avatar: None };
+    again.state.business_message(&srv.account, &record, Some(conversation), sender, linktor_core::Content::Text { text: "After the restart".into() }, None).await.unwrap();
+    let mails = sink.wait_for(2).await;
+    let text = mail(&mails[1]).text();
+    assert!(text.contains("After the restart") && !text.contains("Before the restart"), "{text}");
+    sink.still(2, Duration::from_secs(2)).await;
+    again.shutdown().await.unwrap();
+}

@@ -36,3 +36,5 @@ CREATE TABLE email_log (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX email_log_conversation ON email_log(conversation_id, kind, created_at);
+-- Transcripts are also limited per account (addresses a visitor types are anyone's).
+CREATE INDEX email_log_account ON email_log(account_id, kind, created_at);

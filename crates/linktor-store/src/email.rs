@@ -201,6 +201,17 @@ impl Store {
         row.try_get("n")
     }
 
+    /// How many mails of `kind` went out for the whole account since `since_ms`.
+    pub async fn account_emails_since(&self, account: &AccountId, kind: EmailKind, since_ms: i64) -> Result<i64> {
+        let row = query("SELECT COUNT(*) AS n FROM email_log WHERE account_id = $1 AND kind = $2 AND created_at >= $3")
+            .bind(account.as_str())
+            .bind(kind.as_str())
+            .bind(since_ms)
+            .fetch_one(&self.pool)
+            .await?;
+        row.try_get("n")
+    }
+
     /// The highest seq mailed of `conversation` as unread messages (0: none).
     pub async fn emailed_seq(&self, account: &AccountId, conversation: &ConversationId) -> Result<i64> {
         let row = query("SELECT emailed_seq FROM email_conversations WHERE conversation_id = $1 AND account_id = $2")

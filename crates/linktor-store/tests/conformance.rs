@@ -1134,4 +1134,6 @@ async fn email_opt_outs_and_the_log(store: &Store) {
     assert_eq!(store.emails_since(&f.account, &f.conversation, EmailKind::Unread, before).await.unwrap(), 0);
     assert_eq!(store.emails_since(&f.account, &f.conversation, EmailKind::Transcript, linktor_store::now_ms() + 1000).await.unwrap(), 0);
     assert_eq!(store.emails_since(&other, &f.conversation, EmailKind::Transcript, before).await.unwrap(), 0);
+    assert_eq!(store.account_emails_since(&f.account, EmailKind::Transcript, before).await.unwrap(), 2);
+    assert_eq!(store.account_emails_since(&other, EmailKind::Transcript, before).await.unwrap(), 0);
 }

@@ -142,7 +142,7 @@ test('the inbox emails a transcript when email is on, and says when it is off', 
   await openChat(plainVisitor.page);
   await say(plainVisitor.page, 'No email here');
   await off.page.locator('.conv-item', { hasText: 'No email here' }).click();
-  await off.page.getByRole('button', { name: 'Resolve' }).waitFor();
+  await off.page.getByRole('button', { name: 'Resolve', exact: true }).waitFor();
   assert.equal(await off.page.getByRole('button', { name: 'Email transcript' }).count(), 0);
   assert.equal(await plainVisitor.page.getByRole('button', { name: 'Email me this conversation' }).count(), 0);
   await plainVisitor.context.close();

@@ -36,6 +36,9 @@ const LINK_DAYS: i64 = 30;
 const UNSUBSCRIBE_DAYS: i64 = 365;
 /// Transcripts of one conversation per hour.
 pub const TRANSCRIPTS_PER_HOUR: i64 = 3;
+/// Transcripts of one account per hour: a visitor may type any address, and
+/// visitors are cheap to make, so the server must not become a mail cannon.
+pub const ACCOUNT_TRANSCRIPTS_PER_HOUR: i64 = 200;
 /// Messages in a transcript, at most (the newest).
 const TRANSCRIPT_MESSAGES: i64 = 500;
 /// The local part of reply addresses starts with this.
@@ -284,7 +287,7 @@ pub struct MailParts<'a> {
     pub color: &'a str,
     pub transcript: bool,
     pub messages: &'a [Message],
-    /// The visitor's name as the conversation shows it.
+    /// The page the visitor was on, with the resume token (none when it is not known).
     pub resume_url: Option<&'a str>,
     pub unsubscribe_url: &'a str,
     pub replies: bool,
@@ -603,7 +606,9 @@ impl AppState {
             return Err(ApiError::Conflict("the visitor unsubscribed from email".into()));
         }
         let hour_ago = Utc::now().timestamp_millis() - 3_600_000;
-        if self.store.emails_since(account, &conversation.id, EmailKind::Transcript, hour_ago).await? >= TRANSCRIPTS_PER_HOUR {
+        if self.store.emails_since(account, &conversation.id, EmailKind::Transcript, hour_ago).await? >= TRANSCRIPTS_PER_HOUR
+            || self.store.account_emails_since(account, EmailKind::Transcript, hour_ago).await? >= ACCOUNT_TRANSCRIPTS_PER_HOUR
+        {
             return Err(ApiError::RateLimited(3600));
         }
         let messages = self.store.messages_before(account, &conversation.id, conversation.last_seq + 1, TRANSCRIPT_MESSAGES).await?;

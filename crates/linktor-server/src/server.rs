@@ -38,7 +38,8 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     Ok(Store::connect_with(&config.database_url, config.sqlite_full_sync)
         .await
         .map_err(|e| anyhow::anyhow!("database: {e}"))?
-        .with_agent_presence(config.agent_presence))
+        .with_agent_presence(config.agent_presence)
+        .with_email_delay(config.email.as_ref().map(|e| e.delay)))
 }
 
 /// The account commands act on by default: the first one, created on first run.

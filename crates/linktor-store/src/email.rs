@@ -43,19 +43,9 @@ impl Store {
     /// A business message `seq` was stored in `conversation`: look at it at
     /// `due_at` (ms) unless a look is due earlier.
     pub async fn schedule_email(&self, account: &AccountId, conversation: &ConversationId, seq: i64, due_at: i64) -> Result<()> {
-        query(
-            "INSERT INTO email_conversations (conversation_id, account_id, pending_seq, due_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (conversation_id) DO UPDATE SET
-               pending_seq = CASE WHEN email_conversations.pending_seq > excluded.pending_seq THEN email_conversations.pending_seq ELSE excluded.pending_seq END,
-               due_at = CASE WHEN email_conversations.due_at IS NOT NULL AND email_conversations.due_at < excluded.due_at
-                             THEN email_conversations.due_at ELSE excluded.due_at END",
-        )
-        .bind(conversation.as_str())
-        .bind(account.as_str())
-        .bind(seq)
-        .bind(due_at)
-        .execute(&self.pool)
-        .await?;
+        let mut tx = self.begin_write().await?;
+        schedule_email_in(&mut tx, account, conversation, seq, due_at).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -244,6 +234,24 @@ async fn insert_log(
     .bind(from_seq)
     .bind(to_seq)
     .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// `Store::schedule_email` inside a transaction (the message writer's own).
+pub(crate) async fn schedule_email_in(tx: &mut crate::db::Conn, account: &AccountId, conversation: &ConversationId, seq: i64, due_at: i64) -> Result<()> {
+    query(
+        "INSERT INTO email_conversations (conversation_id, account_id, pending_seq, due_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (conversation_id) DO UPDATE SET
+           pending_seq = CASE WHEN email_conversations.pending_seq > excluded.pending_seq THEN email_conversations.pending_seq ELSE excluded.pending_seq END,
+           due_at = CASE WHEN email_conversations.due_at IS NOT NULL AND email_conversations.due_at < excluded.due_at
+                         THEN email_conversations.due_at ELSE excluded.due_at END",
+    )
+    .bind(conversation.as_str())
+    .bind(account.as_str())
+    .bind(seq)
+    .bind(due_at)
     .execute(&mut *tx)
     .await?;
     Ok(())

@@ -117,6 +117,9 @@ pub struct Store {
     presence_ms: i64,
     /// Where deliveries this node queues go once committed (see `with_delivery_handoff`).
     handoff: Option<Arc<webhooks::Handoff>>,
+    /// With email on: how long after a business message its conversation is
+    /// looked at for an unread-message email (see `with_email_delay`).
+    email_delay_ms: Option<i64>,
 }
 
 impl Store {
@@ -153,13 +156,22 @@ impl Store {
             return Err(StoreError::Corrupt(format!("unsupported database URL scheme in `{url}`")));
         };
         search::ensure_schema(&pool, dialect).await?;
-        Ok(Self { pool, dialect, presence_ms: DEFAULT_PRESENCE_MS, handoff: None })
+        Ok(Self { pool, dialect, presence_ms: DEFAULT_PRESENCE_MS, handoff: None, email_delay_ms: None })
     }
 
     /// Sets how long an online agent counts as available after their
     /// dashboard was last heard from (default 90 s).
     pub fn with_agent_presence(mut self, presence: Duration) -> Self {
         self.presence_ms = presence.as_millis() as i64;
+        self
+    }
+
+    /// Turns on email looks: every stored business message (agent or API)
+    /// schedules its conversation's look `delay` later, in the transaction
+    /// that stores it, so a message stored is a message looked at even if
+    /// the process dies right after the commit.
+    pub fn with_email_delay(mut self, delay: Option<Duration>) -> Self {
+        self.email_delay_ms = delay.map(|d| d.as_millis() as i64);
         self
     }
 

@@ -102,6 +102,9 @@ impl Store {
         let next_seq = appending.bump_seqs(&mut tx, now).await?;
         let (new_messages, inserted) = appending.insert_messages(&mut tx, next_seq, now).await?;
         appending.queue_deliveries(self, &mut tx, new_messages, inserted).await?;
+        if let Some(delay) = self.email_delay_ms {
+            appending.schedule_email_looks(&mut tx, delay).await?;
+        }
         tx.commit().await?;
         Ok(appending.answer_repeats())
     }
@@ -342,6 +345,27 @@ impl<'b> AppendBatch<'b> {
         let mut cache = EndpointCache::default();
         for (account, list) in events {
             store.enqueue_events(tx, &mut cache, &account, list).await?;
+        }
+        Ok(())
+    }
+
+    /// Step 5 (email on). Each conversation given a business message (agent
+    /// or API) is looked at `delay_ms` after it, for an unread-message email.
+    async fn schedule_email_looks(&self, tx: &mut Conn, delay_ms: i64) -> Result<()> {
+        let mut looks: HashMap<&ConversationId, (&AccountId, i64, i64)> = HashMap::new();
+        for answer in self.out.iter().flatten() {
+            let Ok(Appended { message, created: true }) = answer else { continue };
+            if message.direction != Direction::Outbound || !matches!(message.sender.sender_type, SenderType::Agent | SenderType::Api) {
+                continue;
+            }
+            let Some(m) = self.batch.iter().find(|m| m.conversation == message.conversation_id) else { continue };
+            let due = message.created_at.timestamp_millis() + delay_ms;
+            let look = looks.entry(&message.conversation_id).or_insert((&m.account, message.seq, due));
+            look.1 = look.1.max(message.seq);
+            look.2 = look.2.min(due);
+        }
+        for (conversation, (account, seq, due)) in looks {
+            crate::email::schedule_email_in(tx, account, conversation, seq, due).await?;
         }
         Ok(())
     }

@@ -52,6 +52,7 @@ conformance!(
     search_index_is_backfilled_on_upgrade,
     email_looks_are_claimed_once_and_marks_move_once,
     email_opt_outs_and_the_log,
+    a_business_message_schedules_its_email_look_as_it_is_stored,
 );
 
 struct Fixture {
@@ -1136,4 +1137,25 @@ async fn email_opt_outs_and_the_log(store: &Store) {
     assert_eq!(store.emails_since(&other, &f.conversation, EmailKind::Transcript, before).await.unwrap(), 0);
     assert_eq!(store.account_emails_since(&f.account, EmailKind::Transcript, before).await.unwrap(), 2);
     assert_eq!(store.account_emails_since(&other, EmailKind::Transcript, before).await.unwrap(), 0);
+}
+
+async fn a_business_message_schedules_its_email_look_as_it_is_stored(store: &Store) {
+    let f = fixture(store).await;
+    let quiet = another_conversation(store, &f, VisitorUser::default()).await;
+    let agent_message = |f: &Fixture, text: &str| NewMessage {
+        direction: Direction::Outbound,
+        sender: Sender { sender_type: SenderType::Agent, id: "agent_x".into(), name: Some("Ana".into()), avatar: None },
+        ..text_message(f, None, text)
+    };
+    // Email off: storing schedules nothing.
+    append(store, agent_message(&f, "before email")).await;
+    assert!(store.claim_due_emails(10, 30_000).await.unwrap().is_empty());
+    // Email on: the look is written in the message's own transaction; a
+    // visitor's message schedules none.
+    let mailing = store.clone().with_email_delay(Some(std::time::Duration::ZERO));
+    let batch = vec![agent_message(&f, "one"), agent_message(&f, "two"), text_message(&quiet, None, "from the visitor")];
+    let stored = mailing.append_messages(batch).await.unwrap();
+    assert!(stored.iter().all(|r| r.is_ok()));
+    let due = mailing.claim_due_emails(10, 30_000).await.unwrap();
+    assert_eq!(due.iter().map(|d| d.conversation.clone()).collect::<Vec<_>>(), [f.conversation.clone()]);
 }

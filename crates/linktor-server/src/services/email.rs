@@ -452,16 +452,6 @@ impl AppState {
         }
     }
 
-    /// A business message `message` was stored: its conversation is looked
-    /// at once the delay has passed. Failing here loses only that look.
-    pub async fn schedule_unread_email(&self, account: &AccountId, message: &Message) {
-        let Some(email) = &self.config.email else { return };
-        let due = message.created_at.timestamp_millis() + email.delay.as_millis() as i64;
-        if let Err(e) = self.store.schedule_email(account, &message.conversation_id, message.seq, due).await {
-            tracing::warn!(error = %e, conversation = %message.conversation_id, "scheduling the unread-message email failed");
-        }
-    }
-
     /// The look at a claimed conversation: mails its unread business
     /// messages when the rules say so. Errors are logged; the claim's lease
     /// runs out and another look happens.

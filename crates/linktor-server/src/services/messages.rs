@@ -228,11 +228,7 @@ impl AppState {
             events: Some(Box::new(move |m| vec![message_event(&ch, &vid, None, m)])),
         };
         let stored = self.writer.append(new).await;
-        let appended = self.announce_stored(stored, account, &conversation.visitor_id, &conversation.channel_id).await?;
-        if appended.created {
-            // Mailed later if the visitor has not read it by then (services::email).
-            self.schedule_unread_email(account, &appended.message).await;
-        }
-        Ok(appended)
+        // Its email look (services::email) was scheduled in the transaction that stored it.
+        self.announce_stored(stored, account, &conversation.visitor_id, &conversation.channel_id).await
     }
 }

@@ -1,13 +1,14 @@
 // Where the visitor writes: the text box (Enter sends, Shift+Enter starts a new line, pasted
-// files are uploaded), the emoji picker, the file picker and the send button. Typing is
-// reported to the chat, which throttles what goes to the server.
+// files are uploaded), the emoji picker (a part, fetched when first opened or hovered:
+// parts.tsx), the file picker and the send button. Typing is reported to the chat, which
+// throttles what goes to the server.
 
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { Chat } from './chat';
 import { Icon, ICONS } from './Icon';
+import { loadPart, Part } from './parts';
 
-// A small set that covers most chat use; a full emoji catalogue would weigh more than the panel.
-const EMOJIS = '😀 😃 😄 😁 😆 😅 😂 🙂 😉 😊 😇 😍 😘 😋 😜 🤔 🤨 😐 😏 🙄 😬 😌 😔 😴 😷 🤒 😎 🤓 😕 😟 😮 😲 😳 🥺 😢 😭 😱 😤 😡 👍 👎 👌 ✌️ 🤞 👏 🙌 🙏 💪 👋 ❤️ 💔 💯 ✅ ❌ ⭐ 🔥 🎉 🎁 💡 📎 📷 ⏰ 🚀'.split(' ');
+const warmEmoji = () => void loadPart('emoji');
 
 export function Composer({ chat, panelId }: { chat: Chat; panelId: string }) {
   const t = chat.t;
@@ -94,7 +95,7 @@ export function Composer({ chat, panelId }: { chat: Chat; panelId: string }) {
         }}
       />
       {settings.emojis && (
-        <button type="button" ref={emojiButton} class="linktor-icon-button" aria-label={t.emoji} aria-expanded={picker} aria-controls={`${panelId}-emoji`} onClick={() => setPicker(!picker)}>
+        <button type="button" ref={emojiButton} class="linktor-icon-button" aria-label={t.emoji} aria-expanded={picker} aria-controls={`${panelId}-emoji`} onClick={() => setPicker(!picker)} onPointerEnter={warmEmoji} onFocus={warmEmoji}>
           <Icon d={ICONS.smile} />
         </button>
       )}
@@ -123,9 +124,10 @@ export function Composer({ chat, panelId }: { chat: Chat; panelId: string }) {
         <Icon d={ICONS.send} />
       </button>
       {picker && (
-        <EmojiPicker
+        <Part
+          name="emoji"
+          chat={chat}
           id={`${panelId}-emoji`}
-          label={t.emoji}
           onPick={(emoji) => {
             setPicker(false);
             insert(emoji);
@@ -133,38 +135,5 @@ export function Composer({ chat, panelId }: { chat: Chat; panelId: string }) {
         />
       )}
     </form>
-  );
-}
-
-/** A grid of emoji buttons: arrow keys move, Enter picks (Escape, handled by the composer, closes). */
-function EmojiPicker({ id, label, onPick }: { id: string; label: string; onPick: (e: string) => void }) {
-  const cols = 8;
-  const grid = useRef<HTMLDivElement>(null);
-  // Before the browser paints: a key pressed right after opening already lands in the grid.
-  useLayoutEffect(() => (grid.current?.firstElementChild as HTMLElement | null)?.focus(), []);
-  return (
-    <div
-      id={id}
-      class="linktor-emoji"
-      role="group"
-      aria-label={label}
-      ref={grid}
-      onKeyDown={(e) => {
-        const buttons = Array.from((e.currentTarget as HTMLElement).querySelectorAll('button'));
-        const i = buttons.indexOf(document.activeElement as HTMLButtonElement);
-        const move = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: cols, ArrowUp: -cols }[e.key];
-        if (move && i >= 0) {
-          e.preventDefault();
-          const rtl = getComputedStyle(e.currentTarget as HTMLElement).direction === 'rtl' && Math.abs(move) === 1;
-          buttons[Math.max(0, Math.min(buttons.length - 1, i + (rtl ? -move : move)))].focus();
-        }
-      }}
-    >
-      {EMOJIS.map((emoji) => (
-        <button key={emoji} type="button" aria-label={emoji} onClick={() => onPick(emoji)}>
-          {emoji}
-        </button>
-      ))}
-    </div>
   );
 }

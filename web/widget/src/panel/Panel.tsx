@@ -4,7 +4,8 @@
 // full-size image viewer. Escape closes the viewer, the emoji picker, then the panel. On a
 // phone the panel covers the page, so it is a modal dialog: Tab cycles inside it (as it does
 // inside the image viewer everywhere). After a resolved conversation the satisfaction survey
-// sits above the composer: five rating buttons, an optional comment, Send, then a thank-you.
+// sits above the composer, then a thank-you; the envelope in the header opens the transcript
+// form. Both are parts fetched on demand (parts.tsx).
 
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { safeHref as safeUrl } from '@linktor/shared/message-text';
@@ -16,6 +17,9 @@ import { Icon, ICONS } from './Icon';
 import { keepTabIn } from './focus';
 import { MessageList } from './MessageList';
 import { useNarrow } from './mobile';
+import { loadPart, Part } from './parts';
+
+const warmTranscript = () => void loadPart('transcript');
 
 export function useChat(chat: Chat): ChatState {
   const [, tick] = useState(0);
@@ -114,7 +118,7 @@ export function Panel({ chat, id }: { chat: Chat; id: string }) {
           </p>
         </div>
         {s.emailEnabled && s.conv.messages.length > 0 && (
-          <button type="button" class="linktor-icon-button linktor-email" aria-label={t.emailTranscript} title={t.emailTranscript} aria-expanded={mailing} onClick={() => setMailing(!mailing)}>
+          <button type="button" class="linktor-icon-button linktor-email" aria-label={t.emailTranscript} title={t.emailTranscript} aria-expanded={mailing} onClick={() => setMailing(!mailing)} onPointerEnter={warmTranscript} onFocus={warmTranscript}>
             <Icon d={ICONS.mail} />
           </button>
         )}
@@ -122,19 +126,7 @@ export function Panel({ chat, id }: { chat: Chat; id: string }) {
           <Icon d={ICONS.close} />
         </button>
       </div>
-      {mailing && (
-        <form
-          class="linktor-transcript"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            const input = (e.currentTarget as HTMLFormElement).elements[0] as HTMLInputElement;
-            if (await chat.emailTranscript(input.value.trim())) setMailing(false);
-          }}
-        >
-          <input type="email" name="email" required aria-label={t.yourEmail} placeholder={t.yourEmail} value={user?.email ?? ''} data-autofocus />
-          <button type="submit" class="linktor-button">{t.sendButton}</button>
-        </form>
-      )}
+      {mailing && <Part name="transcript" chat={chat} email={user?.email ?? ''} onSent={() => setMailing(false)} />}
       {s.askConsent && (
         <div class="linktor-consent">
           <p>{t.consentText}</p>
@@ -158,12 +150,12 @@ export function Panel({ chat, id }: { chat: Chat; id: string }) {
       {s.notice && (
         <div class="linktor-alert" role="alert">
           <p>{s.notice}</p>
-          <button type="button" class="linktor-icon-button" aria-label={t.dismiss} onClick={() => chat.dismissNotice()}>
+          <button type="button" class="linktor-icon-button" aria-label={t.dismiss} onClick={() => chat.notify(null)}>
             <Icon d={ICONS.close} />
           </button>
         </div>
       )}
-      {s.survey === 1 && <Survey chat={chat} />}
+      {s.survey === 1 && <Part name="survey" chat={chat} />}
       {s.survey === 2 && <p class="linktor-thanks" role="status">{t.rateThanks}</p>}
       {bottom}
       {dragging && <div class="linktor-drop">{t.dropFiles}</div>}
@@ -176,33 +168,5 @@ export function Panel({ chat, id }: { chat: Chat; id: string }) {
         </div>
       )}
     </div>
-  );
-}
-
-function Survey({ chat }: { chat: Chat }) {
-  const t = chat.t;
-  const [rating, setRating] = useState(0);
-  const [comment, setComment] = useState('');
-  return (
-    <form
-      class="linktor-survey"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (rating) chat.rate(rating, comment);
-      }}
-    >
-      <p>{t.rateTitle}</p>
-      <div>
-        {[1, 2, 3, 4, 5].map((n) => (
-          <button type="button" class="linktor-star" aria-pressed={n === rating} aria-label={format(t.rateN, { n })} onClick={() => setRating(n)}>
-            {n <= rating ? '★' : '☆'}
-          </button>
-        ))}
-      </div>
-      <div class="linktor-field">
-        <textarea aria-label={t.rateComment} placeholder={t.rateComment} maxLength={1024} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
-      </div>
-      <button type="submit" class="linktor-button" disabled={!rating}>{t.sendButton}</button>
-    </form>
   );
 }

@@ -5,7 +5,8 @@
 // open (loads, popstate, hashchange, and a once-a-second look at location.href for
 // pushState: the host page's history object is never touched), and holds the satisfaction
 // survey: asked while the resolved conversation has `satisfactionRequested`.
-// Components only read `chat.state` and call its methods.
+// Components only read `chat.state` and call its methods (the transcript form, an on-demand
+// part, makes its own request with the session's token and reports through `notify`).
 
 import { formatSize } from '@linktor/shared/message-text';
 import { type Content, type Message, type ServerFrame, type SessionRequest, type SessionResponse, type UserInfo } from '../protocol';
@@ -460,25 +461,9 @@ export class Chat {
     if (this.conn.send({ type: 'satisfaction.submit', rating, ...(c ? { comment: c } : {}) })) this.set({ survey: 2 });
   }
 
-  dismissNotice() {
-    this.set({ notice: null });
-  }
-
-  /** Asks the server to email the conversation to `email` (empty: the address it knows). */
-  async emailTranscript(email: string): Promise<boolean> {
-    let sent: string | undefined;
-    try {
-      const r = await fetch(`${this.host.apiBase}/v1/widget/transcript`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.record?.t}` },
-        body: JSON.stringify(email ? { email } : {}),
-      });
-      if (r.ok) sent = (await r.json()).sentTo;
-    } catch {
-      // offline: said below
-    }
-    this.set({ notice: sent ? format(this.t.transcriptSent, { email: sent }) : this.t.transcriptFailed });
-    return !!sent;
+  /** Shows the visitor a notice (a transcript sent or not…), or dismisses it (null). */
+  notify(notice: string | null) {
+    this.set({ notice });
   }
 
   /** A new visitor session: the history is gone from this browser (the loader clears storage). */

@@ -14,12 +14,10 @@ import { asText, onColor, parseColor } from '../shared/color';
 import { Chat } from './chat';
 import { fitToViewport, lockPageScroll, NARROW } from './mobile';
 import { Panel } from './Panel';
+import { partCss, scriptUrl } from './parts';
 import { panelStrings } from './strings';
 import { panelCss } from './styles';
 import { unlockSound } from './sound';
-
-// Captured while this script first runs: the language files sit beside it.
-const scriptUrl = (document.currentScript as HTMLScriptElement | null)?.src || location.href;
 
 async function mount(loaderHost: PanelHost): Promise<PanelApi> {
   validateDetails(loaderHost.options, loaderHost.report);
@@ -33,7 +31,7 @@ async function mount(loaderHost: PanelHost): Promise<PanelApi> {
   // After the loader's <style>, still before the page's own CSS (see loader/styles.ts).
   const style = document.createElement('style');
   style.setAttribute('data-linktor-panel', '');
-  style.textContent = panelCss;
+  style.textContent = panelCss + partCss;
   const loaderStyle = document.head.querySelector('style[data-linktor]');
   if (loaderStyle) loaderStyle.after(style);
   else document.head.prepend(style);
@@ -49,7 +47,7 @@ async function mount(loaderHost: PanelHost): Promise<PanelApi> {
   // The site's CSS may replace --linktor-primary: keep the text on it readable (AA) anyway.
   const fitContrast = () => {
     const shown = parseColor(getComputedStyle(host.root).getPropertyValue('--linktor-primary'));
-    if (shown) style.textContent = `${panelCss}.linktor-widget.linktor-widget{--linktor-on-primary:${onColor(shown)};--linktor-primary-text:${asText(shown)}}`;
+    if (shown) style.textContent = `${panelCss}${partCss}.linktor-widget.linktor-widget{--linktor-on-primary:${onColor(shown)};--linktor-primary-text:${asText(shown)}}`;
   };
   fitContrast();
 

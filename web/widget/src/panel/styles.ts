@@ -2,7 +2,8 @@
 // specificity per selector so the site's custom CSS wins over it and element rules of a
 // hostile page lose. Sizes in px, never rem: the page's `html { font-size }` must not matter.
 // Greys are chosen for at least 4.5:1 on white; colours of the site go through the computed
-// --linktor-on-primary / --linktor-primary-text variables.
+// --linktor-on-primary / --linktor-primary-text variables. The on-demand parts (src/parts/)
+// bring their own rules, added after these when they load.
 
 export const panelCss = `
 .linktor-slot{display:contents}
@@ -25,8 +26,6 @@ export const panelCss = `
 .linktor-banner{flex:none;margin:0;padding:8px 16px;background:#fff4d6;color:#4d3800;font-size:13px;text-align:center}
 .linktor-consent{display:flex;flex:none;flex-wrap:wrap;align-items:center;gap:8px;padding:10px 16px;background:#f0f2f5;color:#1f1f1f;font-size:13px}
 .linktor-consent p{flex:1 1 100%;margin:0}
-.linktor-transcript{display:flex;flex:none;gap:8px;padding:10px 16px;background:#f0f2f5}
-.linktor-transcript input{flex:1;min-width:0;margin:0;padding:8px 10px;border:1px solid #767676;border-radius:8px;background:#fff;color:#1f1f1f;font:inherit}
 .linktor-messages{flex:1;overflow-y:auto;overscroll-behavior:contain;padding:16px 12px 8px}
 .linktor-list{display:flex;flex-direction:column;gap:4px;margin:0;padding:0;list-style:none}
 .linktor-row{display:flex;flex-direction:column;align-items:flex-start;margin:0;padding:0}
@@ -77,9 +76,6 @@ export const panelCss = `
 .linktor-composer .linktor-send{background:var(--linktor-primary);color:var(--linktor-on-primary)}
 .linktor-composer .linktor-send:hover{background:var(--linktor-primary-dark)}
 [dir=rtl] .linktor-send svg{transform:scaleX(-1)}
-.linktor-emoji{position:absolute;bottom:100%;left:8px;right:8px;display:grid;grid-template-columns:repeat(8,1fr);gap:2px;max-height:210px;margin:0 0 4px;padding:8px;overflow-y:auto;border:1px solid #dcdcdc;border-radius:12px;background:#fff;box-shadow:0 6px 24px rgba(0,0,0,.15)}
-.linktor-emoji button{margin:0;padding:6px 0;border:0;border-radius:6px;background:none;font-size:20px;line-height:1.2;cursor:pointer}
-.linktor-emoji button:hover,.linktor-emoji button:focus{background:#f0f2f5}
 .linktor-form{display:flex;flex:none;flex-direction:column;gap:10px;max-height:75%;margin:0;padding:12px 16px 16px;overflow-y:auto;border-top:1px solid #e3e3e3}
 .linktor-form-title{margin:0}
 .linktor-field{display:flex;flex-direction:column;gap:4px}
@@ -93,8 +89,6 @@ export const panelCss = `
 .linktor-button-quiet{border:1px solid #595959;background:#fff;color:#1f1f1f}
 .linktor-button-quiet:hover{background:#e3e3e3}
 .linktor-thanks{flex:none;margin:0;padding:16px;border-top:1px solid #e3e3e3;text-align:center}
-.linktor-survey{flex:none;padding:8px 12px;border-top:1px solid #e3e3e3;text-align:center}
-.linktor-star{border:0;background:none;color:#b26b00;font-size:28px;cursor:pointer}
 .linktor-drop{position:absolute;inset:0;display:flex;align-items:center;justify-content:center;padding:24px;border:3px dashed var(--linktor-primary-text);border-radius:inherit;background:rgba(255,255,255,.95);color:#1f1f1f;font-size:16px;font-weight:600;text-align:center;pointer-events:none}
 .linktor-viewer{position:absolute;inset:0;z-index:1;display:flex;align-items:center;justify-content:center;padding:48px 12px 12px;background:rgba(0,0,0,.9)}
 .linktor-viewer img{max-width:100%;max-height:100%;object-fit:contain}

@@ -1,9 +1,10 @@
 // Builds dist/linktor.js (the loader every page loads), dist/linktor-panel.js (the chat
 // panel, loaded on demand) and dist/linktor-<part>.js (what only some visitors use, fetched by
 // the panel when first shown: src/parts/), minified, and checks them against the weight
-// budget: at most 6 KB gzip for the loader, 30 KB gzip for what every visitor who opens the
-// chat loads (loader, panel and their language's strings), and 30 KB too for that plus any
-// one part. Also writes dist/linktor-<lang>.json. `--watch` rebuilds on change.
+// budget: at most 6 KB gzip for the loader, 30 KB gzip for what opening the chat loads
+// (loader, panel and the visitor's language's strings), and 2 KB gzip for each part, which
+// only a visitor who uses it loads, later (the survey after a resolution, the transcript form,
+// the emoji picker). Also writes dist/linktor-<lang>.json. `--watch` rebuilds on change.
 
 import * as esbuild from 'esbuild';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const BUDGET = { loader: 6 * 1024, total: 30 * 1024 };
+const BUDGET = { loader: 6 * 1024, total: 30 * 1024, part: 2 * 1024 };
 
 const common = {
   bundle: true,
@@ -66,12 +67,12 @@ function report() {
   console.log(`linktor-<lang>.json ${kb(lang)} gzip at most (es, pt, fr, de; English is in the panel)`);
   const total = loader + panel + lang;
   console.log(`total             ${kb(total)} gzip at most (budget ${kb(BUDGET.total)})`);
-  // A part comes on top of all that, for the visitors who use it.
+  // A part is fetched after opening, by the visitors who use it: it has a budget of its own.
   let over = loader > BUDGET.loader || total > BUDGET.total;
   for (const p of PARTS) {
     const part = gz(`${here}dist/linktor-${p}.js`);
-    console.log(`${`linktor-${p}.js`.padEnd(18)}${kb(part)} gzip, on demand: total with it ${kb(total + part)} (budget ${kb(BUDGET.total)})`);
-    over ||= total + part > BUDGET.total;
+    console.log(`${`linktor-${p}.js`.padEnd(22)}${kb(part)} gzip, on demand (budget ${kb(BUDGET.part)}; with all opening loads ${kb(total + part)})`);
+    over ||= part > BUDGET.part;
   }
   if (over) console.error('over the weight budget');
   return !over;

@@ -2,7 +2,9 @@
 //! server's message writer calls it: batches of `--batch` messages spread
 //! over `--conversations` conversations, each message queued for a webhook.
 //!
-//! cargo run --release -p linktor-store --features testing --example append_rate -- [batch] [conversations] [seconds]
+//! `without-search` drops the search index first (its triggers' share of the cost).
+//!
+//! cargo run --release -p linktor-store --features testing --example append_rate -- [batch] [conversations] [seconds] [without-search]
 
 use linktor_core::{
     channel::ChannelSettings, webhook::WebhookEvent, Content, Direction, Sender, SenderType, VisitorUser,
@@ -12,10 +14,14 @@ use std::{collections::BTreeMap, time::Instant};
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).map(|a| a.parse().unwrap_or_else(|_| panic!("usage: append_rate [batch] [conversations] [seconds], whole numbers; got `{a}`"))).collect();
+    let without_search = std::env::args().any(|a| a == "without-search");
+    let args: Vec<usize> = std::env::args().skip(1).filter(|a| a != "without-search").map(|a| a.parse().unwrap_or_else(|_| panic!("usage: append_rate [batch] [conversations] [seconds], whole numbers; got `{a}`"))).collect();
     let (batch, conversations, seconds) = (args.first().copied().unwrap_or(40), args.get(1).copied().unwrap_or(200), args.get(2).copied().unwrap_or(3));
     let db = TestDb::sqlite().await;
     let store = &db.store;
+    if without_search {
+        store.drop_search_index().await.unwrap();
+    }
     let account = store.create_account("Bench").await.unwrap();
     let channel = store.create_channel(&account, "Bench", &["example.com".into()], "en", &ChannelSettings::default()).await.unwrap().channel.id;
     store.create_webhook_endpoint(&account, "http://127.0.0.1:9/hook", &["message.received".into()]).await.unwrap();
@@ -62,5 +68,5 @@ async fn main() {
         stored += store.append_messages(messages).await.unwrap().iter().filter(|r| matches!(r, Ok(a) if a.created)).count();
     }
     let secs = started.elapsed().as_secs_f64();
-    println!("{stored} messages in {secs:.2} s: {:.0} per second, {:.1} µs each (batches of {batch}, {conversations} conversations)", stored as f64 / secs, secs * 1e6 / stored as f64);
+    println!("{stored} messages in {secs:.2} s: {:.0} per second, {:.1} µs each (batches of {batch}, {conversations} conversations{})", stored as f64 / secs, secs * 1e6 / stored as f64, if without_search { ", without the search index" } else { "" });
 }

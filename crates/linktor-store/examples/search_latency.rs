@@ -7,7 +7,7 @@
 //! runs; the report is a Markdown table with p50, p95 and its ratio to the
 //! list without `q`.
 //!
-//! cargo run --release -p linktor-store --features testing --example search_latency -- [sqlite|postgres] [messages] [conversations] [runs]
+//! cargo run --release -p linktor-store --features testing --example search_latency -- [sqlite|postgres] [messages] [conversations] [runs] [no-analyze]
 //! (default sqlite 100000 5000 200; PostgreSQL at LINKTOR_TEST_POSTGRES_URL, default the local server)
 
 use linktor_core::{channel::ChannelSettings, AccountId, Content, Direction, Sender, SenderType, VisitorUser};
@@ -99,7 +99,7 @@ async fn main() {
         "postgres" => Backend::Postgres,
         other => panic!("usage: search_latency [sqlite|postgres] [messages] [conversations] [runs]; got `{other}`"),
     };
-    let number = |i: usize, default: usize| args.get(i).map_or(default, |a| a.parse().unwrap_or_else(|_| panic!("`{a}` is not a whole number")));
+    let number = |i: usize, default: usize| args.get(i).filter(|a| *a != "no-analyze").map_or(default, |a| a.parse().unwrap_or_else(|_| panic!("`{a}` is not a whole number")));
     let (messages, conversations, runs) = (number(1, 100_000), number(2, 5_000), number(3, 200));
     let db = TestDb::new(backend).await;
     let store = &db.store;
@@ -109,6 +109,10 @@ async fn main() {
     let started = Instant::now();
     fill(store, &account, messages, conversations, &mut dice).await;
     fill(store, &other, messages, conversations, &mut dice).await;
+    if backend == Backend::Postgres && !args.iter().any(|a| a == "no-analyze") {
+        // Statistics, as autovacuum gathers them after a load (`no-analyze`: without).
+        linktor_store::db::query("ANALYZE").execute(store.pool()).await.unwrap();
+    }
     eprintln!("{backend:?}: {} messages in {} conversations, twice, stored in {:.1} s", messages, conversations, started.elapsed().as_secs_f64());
 
     let (base50, base95, _) = time(store, &account, None, runs).await;

@@ -255,12 +255,20 @@ pub(crate) async fn ensure_schema(db: &Db, dialect: Dialect) -> Result<()> {
 /// The conditions a search adds to the conversation list (`c` the
 /// conversation, `$account` its account, `$terms` the bound query): a
 /// conversation matches by a message, its visitor or its form answers.
+///
+/// On SQLite the full-text table comes first (`CROSS JOIN` fixes SQLite's
+/// join order): left to itself the planner walked the account's messages by
+/// index and ran the MATCH once per message, 7 s for a common word over
+/// 20,000 messages instead of milliseconds. On PostgreSQL each set of hits
+/// is an `ARRAY(…)`, computed once: as `IN (…)` the planner, misjudging the
+/// conversations (statistics not yet gathered), ran the messages' search
+/// once per conversation, 48 s over 100,000 messages.
 pub(crate) fn condition(dialect: Dialect, account: usize, terms: usize) -> String {
     match dialect {
         Dialect::Sqlite => format!(
-            "(c.id IN (SELECT m.conversation_id FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
+            "(c.id IN (SELECT m.conversation_id FROM messages_fts CROSS JOIN messages m ON m.rowid = messages_fts.rowid
                        WHERE messages_fts MATCH ${terms} AND m.account_id = ${account})
-              OR c.visitor_id IN (SELECT v.id FROM visitors_fts JOIN visitors v ON v.rowid = visitors_fts.rowid
+              OR c.visitor_id IN (SELECT v.id FROM visitors_fts CROSS JOIN visitors v ON v.rowid = visitors_fts.rowid
                        WHERE visitors_fts MATCH ${terms} AND v.account_id = ${account})
               OR c.rowid IN (SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH ${terms}))"
         ),
@@ -268,15 +276,15 @@ pub(crate) fn condition(dialect: Dialect, account: usize, terms: usize) -> Strin
             let q = pg_tsquery(terms);
             format!(
                 concat!(
-                    "(c.id IN (SELECT m.conversation_id FROM messages m WHERE m.account_id = ${account} AND ",
+                    "(c.id = ANY (ARRAY(SELECT m.conversation_id FROM messages m WHERE m.account_id = ${account} AND ",
                     pg_message_doc!("m."),
-                    " @@ {q})
-                  OR c.visitor_id IN (SELECT v.id FROM visitors v WHERE v.account_id = ${account} AND ",
+                    " @@ {q}))
+                  OR c.visitor_id = ANY (ARRAY(SELECT v.id FROM visitors v WHERE v.account_id = ${account} AND ",
                     pg_visitor_doc!("v."),
-                    " @@ {q})
-                  OR c.id IN (SELECT f.id FROM conversations f WHERE f.account_id = ${account} AND ",
+                    " @@ {q}))
+                  OR c.id = ANY (ARRAY(SELECT f.id FROM conversations f WHERE f.account_id = ${account} AND ",
                     pg_form_doc!("f."),
-                    " @@ {q}))"
+                    " @@ {q})))"
                 ),
                 account = account,
                 q = q
@@ -311,7 +319,7 @@ impl Store {
         let list = placeholders(3, found.len());
         let sql = match self.dialect {
             Dialect::Sqlite => format!(
-                "SELECT m.conversation_id, m.seq, m.id FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
+                "SELECT m.conversation_id, m.seq, m.id FROM messages_fts CROSS JOIN messages m ON m.rowid = messages_fts.rowid
                  WHERE messages_fts MATCH $2 AND m.account_id = $1 AND m.conversation_id IN ({list})"
             ),
             Dialect::Postgres => format!(

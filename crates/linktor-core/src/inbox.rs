@@ -84,14 +84,19 @@ pub struct CreateLabelRequest {
 impl CreateLabelRequest {
     pub fn validate(&self) -> Result<(), ValidationError> {
         validate_label_name("name", &self.name)?;
-        if let Some(c) = &self.color {
-            validate_color("color", c)?;
-        }
-        if let Some(d) = &self.description {
-            text_field("description", d, 200, false)?;
-        }
-        Ok(())
+        validate_looks(self.color.as_deref(), self.description.as_deref())
     }
+}
+
+/// A label's colour and description, as created or changed.
+fn validate_looks(color: Option<&str>, description: Option<&str>) -> Result<(), ValidationError> {
+    if let Some(c) = color {
+        validate_color("color", c)?;
+    }
+    if let Some(d) = description {
+        text_field("description", d, 200, false)?;
+    }
+    Ok(())
 }
 
 /// `PATCH /v1/labels/{name}`: a label's name is its identity and does not change.
@@ -110,13 +115,7 @@ pub struct UpdateLabelRequest {
 
 impl UpdateLabelRequest {
     pub fn validate(&self) -> Result<(), ValidationError> {
-        if let Some(c) = &self.color {
-            validate_color("color", c)?;
-        }
-        if let Some(d) = &self.description {
-            text_field("description", d, 200, false)?;
-        }
-        Ok(())
+        validate_looks(self.color.as_deref(), self.description.as_deref())
     }
 }
 

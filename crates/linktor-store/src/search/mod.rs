@@ -285,7 +285,7 @@ pub(crate) fn condition(dialect: Dialect, account: usize, terms: usize) -> Strin
             let q = pg_tsquery(terms);
             format!(
                 concat!(
-                    "(c.id = ANY (ARRAY(SELECT m.conversation_id FROM messages m WHERE m.account_id = ${account} AND ",
+                    "(c.id = ANY (ARRAY(SELECT DISTINCT m.conversation_id FROM messages m WHERE m.account_id = ${account} AND ",
                     pg_message_doc!("m."),
                     " @@ {q}))
                   OR c.visitor_id = ANY (ARRAY(SELECT v.id FROM visitors v WHERE v.account_id = ${account} AND ",

@@ -56,10 +56,14 @@ export function VisitorPanel({ visitorId, conversation, onVisitor }: { visitorId
   const [earlier, setEarlier] = useState<ConversationSummary[]>([]);
   const [pages, setPages] = useState<PageView[]>([]);
   const [error, setError] = useState<unknown>(null);
+  // The visitor is read again when the conversation moves (a message may have updated them),
+  // without blanking the panel in between: only another visitor starts from "Loading".
   useEffect(() => {
-    let live = true;
     setVisitor(undefined);
     setError(null);
+  }, [visitorId]);
+  useEffect(() => {
+    let live = true;
     get<Visitor>(`/v1/visitors/${encodeURIComponent(visitorId)}`)
       .then((v) => {
         if (!live) return;

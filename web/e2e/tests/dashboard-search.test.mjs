@@ -82,7 +82,9 @@ for (const database of ['sqlite', 'postgres']) {
         return r.top >= pane.top && r.bottom <= pane.bottom;
       });
       assert.ok(inView, 'the matching message is in view');
-      const last = page.locator('.msg-row', { hasText: 'Later note number 40' });
+      // The row whose text is exactly the last note (by substring, "…number 4" beside the time
+      // "01:02" would match too).
+      const last = page.locator('.msg-row').filter({ has: page.getByText('Later note number 40', { exact: true }) });
       assert.ok(!(await last.evaluate((row) => row.getBoundingClientRect().top < row.closest('.messages').getBoundingClientRect().bottom)), 'the end is out of view');
 
       // `/` typed in the composer is text, not a jump to the search box.

@@ -10,7 +10,6 @@ use axum::{
     response::{Html, IntoResponse, Response},
     Json,
 };
-use chrono::Utc;
 use linktor_core::{
     api::ErrorBody,
     email::{EmailStatus, TranscriptRequest, TranscriptSent},
@@ -24,8 +23,7 @@ use super::{
     parse_id,
 };
 use crate::{
-    access::{bearer, check_origin},
-    error::{ApiError, ApiResult, JsonBody, Path, Query},
+    error::{ApiResult, JsonBody, Path, Query},
     services::email::escape_html,
     state::SharedState,
 };
@@ -64,13 +62,7 @@ pub async fn agent_transcript(
               (status = 409, body = ErrorBody, description = "email is off"), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)),
     security(("visitor_token" = [])))]
 pub async fn visitor_transcript(State(st): State<SharedState>, headers: HeaderMap, JsonBody(req): JsonBody<TranscriptRequest>) -> ApiResult<(StatusCode, Json<TranscriptSent>)> {
-    let token = bearer(&headers).ok_or_else(|| ApiError::Unauthorized("a session token is required".into()))?;
-    let claims = st
-        .tokens
-        .verify(token, Utc::now().timestamp())
-        .ok_or_else(|| ApiError::Unauthorized("the session token is invalid or expired".into()))?;
-    let channel = st.store.channel_any_account(&claims.c).await?;
-    check_origin(&st.config, &headers, &channel)?;
+    let (claims, _) = super::widget::visitor_session(&st, &headers).await?;
     let to = req.address()?;
     let conversation = st
         .store

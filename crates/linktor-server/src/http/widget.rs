@@ -26,6 +26,19 @@ async fn public_channel(st: &SharedState, id: &str) -> ApiResult<ChannelRecord> 
     Ok(st.store.channel_any_account(&id).await?)
 }
 
+/// The visitor session of a widget request (`Authorization: Bearer <session token>`), with its
+/// channel, once the request's origin is checked against the channel's allowed domains.
+pub(super) async fn visitor_session(st: &SharedState, headers: &HeaderMap) -> ApiResult<(crate::tokens::VisitorClaims, ChannelRecord)> {
+    let token = bearer(headers).ok_or_else(|| ApiError::Unauthorized("a session token is required".into()))?;
+    let claims = st
+        .tokens
+        .verify(token, Utc::now().timestamp())
+        .ok_or_else(|| ApiError::Unauthorized("the session token is invalid or expired".into()))?;
+    let channel = st.store.channel_any_account(&claims.c).await?;
+    check_origin(&st.config, headers, &channel)?;
+    Ok((claims, channel))
+}
+
 /// The channel's widget settings: the defaults `init` options override.
 #[utoipa::path(get, operation_id = "getWidgetConfig", path = "/v1/widget/channels/{channel_id}/config", tag = "widget",
     params(("channel_id" = linktor_core::ChannelId, Path, description = "Channel id (ch_…)")),
@@ -64,13 +77,7 @@ pub async fn create_session(
               (status = 415, body = ErrorBody)),
     security(("visitor_token" = [])))]
 pub async fn upload(State(st): State<SharedState>, headers: HeaderMap, Multipart(mut multipart): Multipart) -> ApiResult<(StatusCode, Json<UploadedFile>)> {
-    let token = bearer(&headers).ok_or_else(|| ApiError::Unauthorized("a session token is required".into()))?;
-    let claims = st
-        .tokens
-        .verify(token, Utc::now().timestamp())
-        .ok_or_else(|| ApiError::Unauthorized("the session token is invalid or expired".into()))?;
-    let channel = st.store.channel_any_account(&claims.c).await?;
-    check_origin(&st.config, &headers, &channel)?;
+    let (claims, channel) = visitor_session(&st, &headers).await?;
     let policy = &channel.channel.settings.behavior.file_upload;
     if !policy.enabled {
         return Err(ApiError::Forbidden("file uploads are disabled on this channel".into()));
